@@ -53,6 +53,8 @@ export interface ContentWriter {
   readonly ref: string;
   write(chunk: Uint8Array): Promise<void>;
   status(): Promise<IngestStatus>;
+  /** The digest of everything written so far (what commit will check). */
+  digest(): Digest;
   /**
    * fsync, check size and digest, rename into place. Throws `data-loss` on a mismatch (the
    * ingest is removed), `already-exists` when the blob is present (the ingest is removed).
