@@ -1,0 +1,205 @@
+#!/usr/bin/env -S node --max-semi-space-size=2
+// berthd: reads its configuration, takes the data root's lock, opens the engine and serves
+// the Engine API on a Unix socket until SIGTERM or SIGINT.
+
+import { chmod, chown, mkdir, readFile, realpath, rm, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { pino, type Logger } from 'pino';
+import { errorMessage } from '../core/errors.js';
+import { openEngine } from '../engine/engine.js';
+import { createApiServer } from '../server/server.js';
+import { LockHeldError, acquireProcessLock } from '../util/process-lock.js';
+import {
+  ConfigError,
+  DEFAULT_CONFIG_FILE,
+  type DaemonConfig,
+  type DaemonFlags,
+  readConfigFile,
+  resolveConfig,
+  socketPath,
+} from './daemon-config.js';
+
+interface BuildInfo {
+  version: string;
+  gitCommit: string;
+  buildTime: string;
+}
+
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+
+async function buildInfo(): Promise<BuildInfo> {
+  const top = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const pkg = JSON.parse(await readFile(join(top, 'package.json'), 'utf8')) as { version: string };
+  try {
+    const b = JSON.parse(await readFile(join(top, 'dist', 'build-info.json'), 'utf8')) as Partial<BuildInfo>;
+    return { version: pkg.version, gitCommit: b.gitCommit ?? '', buildTime: b.buildTime ?? '' };
+  } catch {
+    return { version: pkg.version, gitCommit: '', buildTime: '' };
+  }
+}
+
+async function main(): Promise<void> {
+  const program = new Command('berthd')
+    .description('berth daemon: the Docker Engine API over a Unix socket')
+    .option('-H, --host <socket>', 'daemon socket to listen on (unix:///path)', collect)
+    .option('--data-root <dir>', 'root directory of persistent state (default "/var/lib/berth")')
+    .option('--exec-root <dir>', 'root directory of execution state (default "/run/berth")')
+    .option('-p, --pidfile <file>', 'path of the daemon PID file (default "<exec-root>/berthd.pid")')
+    .option('--config-file <file>', 'daemon configuration file', DEFAULT_CONFIG_FILE)
+    .option('-D, --debug', 'enable debug mode')
+    .option('-l, --log-level <level>', 'logging level: debug, info, warn, error, fatal')
+    .option('-s, --storage-driver <driver>', 'storage driver: overlay2 or vfs')
+    .option('-G, --group <group>', 'group owning the API socket')
+    .option('--add-runtime <name=path>', 'register an OCI runtime', collect)
+    .option('--default-runtime <name>', 'default OCI runtime for containers')
+    .option('--insecure-registry <registry>', 'registry reachable over plain HTTP', collect)
+    .option('--registry-mirror <url>', 'preferred Docker Hub mirror', collect)
+    .option('--label <key=value>', 'engine label', collect)
+    .option('--live-restore', 'keep containers running while the daemon is down')
+    .option('--bip <cidr>', 'address of the default bridge network')
+    .option('--dns <ip>', 'DNS server for containers', collect)
+    .option('--validate', 'validate the configuration and exit')
+    .version((await buildInfo()).version, '-v, --version');
+  program.parse();
+  const opts = program.opts<DaemonFlags & { configFile: string; validate?: boolean }>();
+
+  let config: DaemonConfig;
+  try {
+    const explicitFile = program.getOptionValueSource('configFile') === 'cli';
+    const file = await readConfigFile(opts.configFile, explicitFile);
+    const flags: DaemonFlags = { ...opts };
+    config = resolveConfig(flags, file);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`berthd: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  if (opts.validate) {
+    process.stdout.write('configuration OK\n');
+    return;
+  }
+  const log = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
+  await run(config, log);
+}
+
+async function run(config: DaemonConfig, log: Logger): Promise<void> {
+  const started = process.hrtime.bigint();
+  if (process.getuid?.() !== 0) log.warn('berthd is not running as root: mounts and containers will fail');
+  await mkdir(config.dataRoot, { recursive: true, mode: 0o711 });
+  const dataRoot = await realpath(config.dataRoot);
+  let lock;
+  try {
+    lock = await acquireProcessLock(dataRoot, 'berthd-data-root');
+  } catch (err) {
+    if (err instanceof LockHeldError) {
+      const pid = await readFile(config.pidfile, 'utf8').catch(() => '');
+      log.fatal(
+        { dataRoot },
+        `another berthd is using data root ${dataRoot}${pid.trim() ? ` (pid ${pid.trim()})` : ''}; give each daemon its own --data-root`,
+      );
+      process.exit(1);
+    }
+    throw err;
+  }
+  await mkdir(config.execRoot, { recursive: true, mode: 0o711 });
+  await mkdir(dirname(config.pidfile), { recursive: true });
+  await writeFile(config.pidfile, `${process.pid}\n`);
+
+  const info = await buildInfo();
+  const engine = await openEngine(
+    {
+      version: info.version,
+      gitCommit: info.gitCommit,
+      buildTime: info.buildTime,
+      dataRoot,
+      execRoot: config.execRoot,
+      debug: config.debug,
+      storageDriver: config.storageDriver,
+      runtimes: config.runtimes,
+      defaultRuntime: config.defaultRuntime,
+      initBinary: config.initPath ?? 'tini',
+      insecureRegistries: config.insecureRegistries,
+      registryMirrors: config.registryMirrors,
+      labels: config.labels,
+      liveRestore: config.liveRestore,
+    },
+    log.child({ module: 'engine' }),
+  );
+
+  const app = createApiServer({
+    backends: {
+      system: engine.system,
+      events: engine.events,
+      images: engine.images,
+      imageTransfer: engine.imageTransfer,
+    },
+    identity: { version: info.version },
+    logger: log.child({ module: 'api' }),
+  });
+  const sockets = config.hosts.map(socketPath);
+  for (const path of sockets) {
+    await mkdir(dirname(path), { recursive: true });
+    // We hold the data root's lock, so a socket file here is a leftover of a dead daemon.
+    await unlink(path).catch(() => undefined);
+  }
+  await app.listen({ path: sockets[0]! });
+  for (const extra of sockets.slice(1)) {
+    await new Promise<void>((resolve, reject) => app.server.listen(extra, resolve).once('error', reject));
+  }
+  for (const path of sockets) {
+    await chmod(path, 0o660);
+    if (config.group) await chownGroup(path, config.group, log);
+  }
+  const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
+  log.info({ sockets, dataRoot, driver: engine.settings.storageDriver, readyMs: Math.round(readyMs) }, `API listen on ${sockets.join(', ')}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting at once`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    // Streams such as `events` and `logs --follow` never end on their own: give requests a
+    // moment, then drop the connections.
+    const force = setTimeout(() => app.server.closeAllConnections(), 2000);
+    force.unref();
+    await app.close().catch((err: unknown) => log.error({ err }, 'closing the API server'));
+    clearTimeout(force);
+    await engine.close().catch((err: unknown) => log.error({ err }, 'closing the engine'));
+    for (const path of sockets) await rm(path, { force: true });
+    await rm(config.pidfile, { force: true });
+    await lock.release();
+    log.info('shutdown complete');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  // A failed promise that nobody awaited is a bug, but not a reason to stop serving.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+}
+
+async function chownGroup(path: string, group: string, log: Logger): Promise<void> {
+  try {
+    const text = await readFile('/etc/group', 'utf8');
+    const line = text.split('\n').find((l) => l.split(':')[0] === group);
+    const gid = line === undefined ? Number.NaN : Number(line.split(':')[2]);
+    if (Number.isNaN(gid)) {
+      log.warn({ group }, `group ${group} not found; the socket stays root-owned`);
+      return;
+    }
+    await chown(path, 0, gid);
+  } catch (err) {
+    log.warn({ err: errorMessage(err), group }, 'cannot set the socket group');
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`berthd: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

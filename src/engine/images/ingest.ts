@@ -1,0 +1,80 @@
+// Writing blobs into the content store from the engine: streams (layers) and small byte
+// buffers (configs, manifests). A blob that is already present counts as written.
+
+import type { Readable } from 'node:stream';
+import type { ContentIngester, IngestManager } from '../../content/content-store.js';
+import { type Digest, sha256Digest } from '../../core/digest.js';
+import { EngineError, kindOf } from '../../core/errors.js';
+import { UnsupportedCompressionError, decompressed } from '../../util/streams.js';
+
+export interface IngestResult {
+  digest: Digest;
+  size: number;
+  /** The bytes, when asked for and the blob is at most `keepUpTo` long. */
+  data?: Buffer;
+}
+
+export async function ingestStream(
+  content: ContentIngester & IngestManager,
+  ref: string,
+  source: AsyncIterable<Buffer>,
+  opts: { keepUpTo?: number; expectedSize?: number } = {},
+): Promise<IngestResult> {
+  const keepUpTo = opts.keepUpTo ?? 0;
+  let chunks: Buffer[] | undefined = keepUpTo > 0 ? [] : undefined;
+  let size = 0;
+  const w = await content.writer(ref);
+  try {
+    for await (const chunk of source) {
+      size += chunk.length;
+      if (chunks && size > keepUpTo) chunks = undefined;
+      chunks?.push(chunk);
+      await w.write(chunk);
+    }
+    const digest = w.digest();
+    try {
+      await w.commit(opts.expectedSize === undefined ? {} : { size: opts.expectedSize });
+    } catch (err) {
+      if (kindOf(err) !== 'already-exists') throw err;
+    }
+    const result: IngestResult = { digest, size };
+    if (chunks) result.data = Buffer.concat(chunks);
+    return result;
+  } catch (err) {
+    await content.abort(ref).catch(() => undefined);
+    throw err;
+  }
+}
+
+export async function putBlob(content: ContentIngester & IngestManager, bytes: Buffer): Promise<Digest> {
+  const digest = sha256Digest(bytes);
+  const ref = `put-${digest}`;
+  let w;
+  try {
+    w = await content.writer(ref, { expected: { mediaType: 'application/octet-stream', digest, size: bytes.length } });
+  } catch (err) {
+    if (kindOf(err) === 'already-exists') return digest;
+    throw err;
+  }
+  try {
+    await w.write(bytes);
+    await w.commit({ size: bytes.length, expected: digest });
+  } catch (err) {
+    if (kindOf(err) === 'already-exists') return digest;
+    await content.abort(ref).catch(() => undefined);
+    throw err;
+  }
+  return digest;
+}
+
+/** The uncompressed bytes of an uploaded tar (plain or gzip), as `docker load`/`import` take it. */
+export async function uncompressedUpload(input: Readable, what: string): Promise<Readable> {
+  try {
+    return await decompressed(input);
+  } catch (err) {
+    if (err instanceof UnsupportedCompressionError) {
+      throw new EngineError('invalid-argument', `${err.message}: only plain and gzip ${what} are supported`);
+    }
+    throw err;
+  }
+}
