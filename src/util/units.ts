@@ -9,6 +9,7 @@
 // timestamps are `UnixTime` values, seconds plus nanoseconds, as dockerd keeps them.
 
 import { invalidArgument } from '../core/errors.js';
+import { formatGoFloat, goQuote, goQuoteRune } from './go-format.js';
 
 /** A point in time as Unix seconds plus nanoseconds in [0, 1e9). */
 export interface UnixTime {
@@ -53,13 +54,14 @@ export function humanSize(size: number): string {
 /** go-units `HumanSizeWithPrecision`: Go's `%.<precision>g` of the scaled size, then the unit. */
 export function humanSizeWithPrecision(size: number, precision: number): string {
   const { value, unit } = scaleSize(size, 1000, DECIMAL_ABBRS);
-  return formatGoG(value, precision) + unit;
+  // A precision below 1 reads as 1.
+  return formatGoFloat(value, 'g', Math.max(precision, 1)) + unit;
 }
 
 /** go-units `BytesSize`: binary units, 4 significant digits (`1KiB`, `3.42GiB`). */
 export function bytesSize(size: number): string {
   const { value, unit } = scaleSize(size, 1024, BINARY_ABBRS);
-  return formatGoG(value, 4) + unit;
+  return formatGoFloat(value, 'g', 4) + unit;
 }
 
 /**
@@ -290,7 +292,7 @@ export function parseUnixTimestamp(value: string): UnixTime | undefined {
   try {
     return parseUnixSeconds(value);
   } catch (err) {
-    throw invalidArgument(`invalid timestamp ${quoteGo(value)}: ${(err as Error).message}`, err);
+    throw invalidArgument(`invalid timestamp ${goQuote(value)}: ${(err as Error).message}`, err);
   }
 }
 
@@ -387,7 +389,7 @@ function parseUnixSeconds(value: string): UnixTime {
   const secText = dot === -1 ? value : value.slice(0, dot);
   const fracText = dot === -1 ? undefined : value.slice(dot + 1);
   const sec = parseGoInt64(secText);
-  if (typeof sec === 'string') throw new Error(`invalid seconds ${quoteGo(secText)}: ${sec}`);
+  if (typeof sec === 'string') throw new Error(`invalid seconds ${goQuote(secText)}: ${sec}`);
   const seconds = Number(sec);
   if (fracText === undefined || fracText === '' || fracText === '0' || fracText === '000000000') {
     return { seconds, nanos: 0 };
@@ -400,7 +402,7 @@ function parseUnixSeconds(value: string): UnixTime {
     const b = bytes[i] ?? 0;
     if (b < 0x30 || b > 0x39) {
       // Go formats the offending byte with %q, i.e. as the rune of that byte value.
-      throw new Error(`invalid nanoseconds: invalid character ${quoteGoRune(b)} at position ${i}`);
+      throw new Error(`invalid nanoseconds: invalid character ${goQuoteRune(b)} at position ${i}`);
     }
   }
   const nanos = Number(fracText.slice(0, 9).padEnd(9, '0'));
@@ -651,7 +653,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Go number parsing and formatting
+// Go number parsing
 
 /**
  * strconv.ParseFloat(s, 64): Go's float syntax (decimal with `_` digit separators, hex with a
@@ -659,7 +661,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
  */
 function parseGoFloat(s: string): number {
   const fail = (reason: string) =>
-    invalidArgument(`strconv.ParseFloat: parsing ${quoteGo(s)}: ${reason}`);
+    invalidArgument(`strconv.ParseFloat: parsing ${goQuote(s)}: ${reason}`);
   if (/^[+-]?(?:inf|infinity)$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
   if (/^nan$/i.test(s)) return NaN;
 
@@ -715,147 +717,8 @@ function goUnderscoresOk(s: string): boolean {
   return saw !== '_';
 }
 
-/**
- * Go's `%.<prec>g` (fmt over strconv.FormatFloat): the exact binary value correctly rounded to
- * `prec` significant digits (ties to even), trailing zeros removed, exponent form when the
- * exponent is below -4 or at least the precision, with at least two exponent digits.
- */
-function formatGoG(x: number, precision: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return '+Inf';
-  if (x === -Infinity) return '-Inf';
-  const prec = precision <= 0 ? 1 : precision;
-  const neg = x < 0 || Object.is(x, -0);
-  const { digits, dp } = roundDigits(exactDecimal(Math.abs(x)), prec);
-  const nd = digits.length;
-  const sign = neg ? '-' : '';
-
-  let eprec = prec;
-  if (eprec > nd && nd >= dp) eprec = nd;
-  const exp = dp - 1;
-  if (exp < -4 || exp >= eprec) {
-    const p = Math.min(prec, nd) - 1;
-    let out = digits[0] ?? '0';
-    if (p > 0) out += `.${digits.slice(1, p + 1).padEnd(p, '0')}`;
-    const e = nd === 0 ? 0 : exp;
-    return `${sign}${out}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-  }
-  const p = Math.max((prec > dp ? nd : prec) - dp, 0);
-  let out = dp > 0 ? digits.slice(0, dp).padEnd(dp, '0') : '0';
-  if (p > 0) {
-    let frac = '';
-    for (let i = 0; i < p; i++) {
-      const j = dp + i;
-      frac += j >= 0 && j < nd ? digits[j] : '0';
-    }
-    out += `.${frac}`;
-  }
-  return sign + out;
-}
-
-/** 0.<digits> × 10^dp, digits without trailing zeros; no digits means zero. */
-interface DecimalDigits {
-  readonly digits: string;
-  readonly dp: number;
-}
-
-/** The exact decimal expansion of a finite non-negative double: 0.<digits> × 10^dp. */
-function exactDecimal(x: number): DecimalDigits {
-  if (x === 0) return { digits: '', dp: 0 };
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  const biasedExp = Number((bits >> 52n) & 0x7ffn);
-  let mant = bits & ((1n << 52n) - 1n);
-  let e2: number;
-  if (biasedExp === 0) {
-    e2 = -1074;
-  } else {
-    mant |= 1n << 52n;
-    e2 = biasedExp - 1075;
-  }
-  let digits: string;
-  let dp: number;
-  if (e2 >= 0) {
-    digits = (mant << BigInt(e2)).toString();
-    dp = digits.length;
-  } else {
-    // mant / 2^k = mant × 5^k / 10^k
-    digits = (mant * 5n ** BigInt(-e2)).toString();
-    dp = digits.length + e2;
-  }
-  return { digits: digits.replace(/0+$/, ''), dp };
-}
-
-/** Rounds 0.<digits> × 10^dp to `prec` significant digits, half to even, zeros trimmed. */
-function roundDigits(d: DecimalDigits, prec: number): DecimalDigits {
-  if (d.digits.length <= prec) return d;
-  const kept = d.digits.slice(0, prec);
-  const next = d.digits[prec] ?? '0';
-  const tail = d.digits.slice(prec + 1);
-  const lastKept = Number(kept[kept.length - 1] ?? '0');
-  const up = next > '5' || (next === '5' && (/[1-9]/.test(tail) || lastKept % 2 === 1));
-  let digits = kept;
-  let dp = d.dp;
-  if (up) {
-    digits = (BigInt(kept) + 1n).toString();
-    if (digits.length > prec) {
-      digits = digits.slice(0, prec);
-      dp++;
-    }
-  }
-  return { digits: digits.replace(/0+$/, ''), dp };
-}
-
 // ---------------------------------------------------------------------------------------------
-// Go quoting, for error texts that must read as dockerd's.
-
-/** strconv.Quote (fmt's %q of a string). */
-function quoteGo(s: string): string {
-  let out = '"';
-  for (const ch of s) out += escapeRune(ch.codePointAt(0) ?? 0, '"');
-  return `${out}"`;
-}
-
-/** strconv.QuoteRune (fmt's %q of an integer). */
-function quoteGoRune(r: number): string {
-  return `'${escapeRune(r, "'")}'`;
-}
-
-function escapeRune(r: number, quote: '"' | "'"): string {
-  if (r === quote.charCodeAt(0) || r === 0x5c) return `\\${String.fromCodePoint(r)}`;
-  if (isGoPrint(r)) return String.fromCodePoint(r);
-  switch (r) {
-    case 0x07:
-      return '\\a';
-    case 0x08:
-      return '\\b';
-    case 0x0c:
-      return '\\f';
-    case 0x0a:
-      return '\\n';
-    case 0x0d:
-      return '\\r';
-    case 0x09:
-      return '\\t';
-    case 0x0b:
-      return '\\v';
-    default:
-      break;
-  }
-  if (r < 0x20 || r === 0x7f) return `\\x${r.toString(16).padStart(2, '0')}`;
-  // Lone surrogates are not valid runes; Go would print U+FFFD.
-  const rune = r >= 0xd800 && r <= 0xdfff ? 0xfffd : r;
-  if (rune < 0x10000) return `\\u${rune.toString(16).padStart(4, '0')}`;
-  return `\\U${rune.toString(16).padStart(8, '0')}`;
-}
-
-/** strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-function isGoPrint(r: number): boolean {
-  if (r <= 0xff) return (r >= 0x20 && r <= 0x7e) || (r >= 0xa1 && r <= 0xff && r !== 0xad);
-  if (r >= 0xd800 && r <= 0xdfff) return false;
-  return /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(String.fromCodePoint(r));
-}
+// Go quoting, for error texts that must read as dockerd's (strconv's Quote is goQuote).
 
 /** The time package's own quote: non-ASCII and control characters as `\x` UTF-8 bytes. */
 function quoteTime(s: string): string {

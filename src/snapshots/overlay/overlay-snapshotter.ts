@@ -19,7 +19,6 @@ import { execFile } from 'node:child_process';
 import { lstat, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { setAttribute } from '@napi-rs/xattr';
 import { errorMessage, invalidArgument } from '../../core/errors.js';
 import type { Mount } from '../../core/mount.js';
 import {
@@ -182,6 +181,8 @@ async function checkOverlay(dir: string): Promise<string | undefined> {
   await writeFile(join(lower, 'dir', 'hidden'), 'lower');
   try {
     // diff/ marks opaque directories this way when it applies a layer.
+    // Loaded here only: the native module costs memory for the daemon's whole life otherwise.
+    const { setAttribute } = await import('@napi-rs/xattr');
     await setAttribute(join(upper, 'dir'), 'trusted.overlay.opaque', 'y');
   } catch (err) {
     return `cannot set trusted.overlay.opaque: ${errorMessage(err)}`;
