@@ -1,0 +1,327 @@
+// berth's benchmarks. Prints a table (median, min–max, ratio against the baseline measured in
+// the same run, in alternated pairs because this VM's speed drifts) and writes JSON next to it.
+//
+//   node dist/bench/run.js [--quick] [--only load,start,rss] [--json FILE]
+//
+// Workloads (issue 2, the foundation):
+//   load   `load` of a ~160 MB, 4-layer image vs GNU `tar -x` of the same layers
+//   start  berthd start-to-ready (socket answers /_ping), empty and with images
+//   rss    berthd resident memory when idle, fresh and after the load workload
+// Benchmarks print figures; they never fail on a missed target.
+
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DAEMON_JS = fileURLToPath(new URL('../src/cmd/daemon.js', import.meta.url));
+const MB = 1 << 20;
+
+interface Args {
+  quick: boolean;
+  only: Set<string> | undefined;
+  json: string | undefined;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { quick: false, only: undefined, json: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i];
+    if (v === '--quick') a.quick = true;
+    else if (v === '--only') a.only = new Set((argv[++i] ?? '').split(',').filter(Boolean));
+    else if (v === '--json') a.json = argv[++i];
+    else throw new Error(`unknown argument ${v ?? ''}: use --quick, --only a,b, --json FILE`);
+  }
+  return a;
+}
+
+interface Row {
+  workload: string;
+  unit: string;
+  berth: number[];
+  baseline?: number[];
+  baselineName?: string;
+  target?: string;
+  extra?: string;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function sh(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.toString()}`);
+}
+
+/** A tree of `n` files whose sizes spread like a distribution's (many small, some large). */
+function makeTree(dir: string, n: number, meanSize: number): void {
+  mkdirSync(dir, { recursive: true });
+  const pool = randomBytes(8 * MB);
+  for (let i = 0; i < n; i++) {
+    const sub = join(dir, `d${i % 97}`, `e${i % 7}`);
+    if (i < 97 * 7) mkdirSync(sub, { recursive: true });
+    const size = Math.min(pool.length - 1, Math.floor(-Math.log(1 - Math.random()) * meanSize));
+    const off = Math.floor(Math.random() * (pool.length - size));
+    writeFileSync(join(sub, `f${i}`), pool.subarray(off, off + size));
+  }
+}
+
+interface Workload {
+  archive: string;
+  layers: string[];
+  bytes: number;
+  files: number;
+}
+
+function makeWorkload(root: string): Workload {
+  const trees = join(root, 'trees');
+  const specs: [string, () => void][] = [
+    ['base', () => makeTree(join(trees, 'base', 'usr'), 8000, 12 * 1024)],
+    ['blob', () => {
+      mkdirSync(join(trees, 'blob', 'data'), { recursive: true });
+      writeFileSync(join(trees, 'blob', 'data', 'random.bin'), randomBytes(16 * MB));
+    }],
+    ['small', () => {
+      mkdirSync(join(trees, 'small', 'etc'), { recursive: true });
+      writeFileSync(join(trees, 'small', 'etc', 'built'), 'built\n');
+    }],
+    ['app', () => makeTree(join(trees, 'app', 'app'), 2000, 20 * 1024)],
+  ];
+  const layers: string[] = [];
+  let files = 0;
+  for (const [name, make] of specs) {
+    make();
+    const tarFile = join(root, `${name}.tar`);
+    sh('tar', ['-C', join(trees, name), '--numeric-owner', '-cf', tarFile, '.']);
+    layers.push(tarFile);
+    files += Number(spawnSync('sh', ['-c', `tar -tf ${tarFile} | wc -l`]).stdout.toString().trim());
+  }
+  rmSync(trees, { recursive: true, force: true });
+  // A docker-archive built with GNU tar: the layers under their digests, a config, manifest.json.
+  const arch = join(root, 'archive');
+  mkdirSync(join(arch, 'blobs', 'sha256'), { recursive: true });
+  const diffIds: string[] = [];
+  const layerPaths: string[] = [];
+  for (const l of layers) {
+    const hex = spawnSync('sha256sum', [l]).stdout.toString().split(' ')[0]!;
+    diffIds.push(`sha256:${hex}`);
+    layerPaths.push(`blobs/sha256/${hex}`);
+    sh('cp', [l, join(arch, 'blobs', 'sha256', hex)]);
+  }
+  const config = JSON.stringify({
+    architecture: 'amd64',
+    os: 'linux',
+    created: '2026-01-01T00:00:00Z',
+    config: { Cmd: ['sh'] },
+    rootfs: { type: 'layers', diff_ids: diffIds },
+    history: diffIds.map(() => ({ created: '2026-01-01T00:00:00Z', created_by: 'bench' })),
+  });
+  const configHex = spawnSync('sha256sum', { input: config }).stdout.toString().split(' ')[0]!;
+  writeFileSync(join(arch, 'blobs', 'sha256', configHex), config);
+  writeFileSync(
+    join(arch, 'manifest.json'),
+    JSON.stringify([{ Config: `blobs/sha256/${configHex}`, RepoTags: ['bench/big:v1'], Layers: layerPaths }]),
+  );
+  const archive = join(root, 'image.tar');
+  sh('tar', ['-C', arch, '-cf', archive, 'blobs', 'manifest.json']);
+  rmSync(arch, { recursive: true, force: true });
+  const bytes = layers.reduce((a, l) => a + statSync(l).size, 0);
+  return { archive, layers, bytes, files };
+}
+
+interface Daemon {
+  child: ChildProcess;
+  socket: string;
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+async function startDaemon(dir: string): Promise<Daemon> {
+  const socket = join(dir, 'berth.sock');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'daemon.json'), '{}');
+  const t0 = process.hrtime.bigint();
+  const child = spawn(
+    process.execPath,
+    [DAEMON_JS, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '-H', `unix://${socket}`, '--config-file', join(dir, 'daemon.json')],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`berthd exited: ${stderr}`);
+    if (await call(socket, 'GET', '/_ping').then((r) => r.status === 200, () => false)) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  return {
+    child,
+    socket,
+    readyMs,
+    stop: () =>
+      new Promise((resolve) => {
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function call(socket: string, method: string, path: string, file?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: socket, method, path, headers: file ? { 'Content-Type': 'application/x-tar' } : {} }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    if (file) createReadStream(file).pipe(req);
+    else req.end();
+  });
+}
+
+function rssKiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0);
+}
+
+function secs(fn: () => void): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function asecs(fn: () => Promise<void>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function benchLoad(root: string, w: Workload, pairs: number, rows: Row[]): Promise<void> {
+  const d = await startDaemon(join(root, 'load-daemon'));
+  const berth: number[] = [];
+  const tar: number[] = [];
+  try {
+    const once = async (): Promise<number> => {
+      const t = await asecs(async () => {
+        const r = await call(d.socket, 'POST', '/images/load?quiet=1', w.archive);
+        if (r.status !== 200 || !r.body.includes('Loaded image')) throw new Error(`load failed: ${r.status} ${r.body}`);
+      });
+      const rm = await call(d.socket, 'DELETE', '/images/bench/big:v1');
+      if (rm.status !== 200) throw new Error(`rmi failed: ${rm.body}`);
+      return t;
+    };
+    const tarOnce = (): number => {
+      const dest = join(root, 'tar-x');
+      const dirs = w.layers.map((_, i) => join(dest, String(i)));
+      for (const x of dirs) mkdirSync(x, { recursive: true });
+      const t = secs(() => w.layers.forEach((l, i) => sh('tar', ['-C', dirs[i]!, '-xf', l])));
+      rmSync(dest, { recursive: true, force: true });
+      return t;
+    };
+    await once(); // warm-up: page cache, JIT
+    tarOnce();
+    for (let i = 0; i < pairs; i++) {
+      berth.push(await once());
+      tar.push(tarOnce());
+    }
+  } finally {
+    await d.stop();
+  }
+  const mb = w.bytes / 1e6;
+  rows.push({
+    workload: `load ${mb.toFixed(0)} MB, 4 layers, ${w.files} files`,
+    unit: 's',
+    berth,
+    baseline: tar,
+    baselineName: 'GNU tar -x',
+    target: '≤ 1.5',
+    extra: `berth ${(mb / median(berth)).toFixed(0)} MB/s, tar ${(mb / median(tar)).toFixed(0)} MB/s`,
+  });
+}
+
+async function benchStart(root: string, n: number, rows: Row[]): Promise<void> {
+  const empty: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const dir = join(root, `start-${i}`);
+    mkdirSync(dir, { recursive: true });
+    const d = await startDaemon(dir);
+    empty.push(d.readyMs / 1000);
+    await d.stop();
+    // Second start on the same root: the usual case (engine ID, driver and stores exist).
+    const again = await startDaemon(dir);
+    empty[empty.length - 1] = again.readyMs / 1000;
+    await again.stop();
+  }
+  rows.push({ workload: 'berthd start to ready (/_ping answers)', unit: 's', berth: empty, extra: 'dockerd here: 0.89 s (peers.md)' });
+}
+
+async function benchRss(root: string, rows: Row[], loadArchive?: string): Promise<void> {
+  const d = await startDaemon(join(root, 'rss'));
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    const fresh = rssKiB(d.child.pid!) / 1024;
+    let after = fresh;
+    if (loadArchive) {
+      await call(d.socket, 'POST', '/images/load?quiet=1', loadArchive);
+      await call(d.socket, 'GET', '/images/json');
+      await new Promise((r) => setTimeout(r, 3000));
+      after = rssKiB(d.child.pid!) / 1024;
+    }
+    rows.push({
+      workload: 'berthd idle RSS, fresh',
+      unit: 'MiB',
+      berth: [fresh],
+      target: '≤ 60 MiB',
+    });
+    if (loadArchive) rows.push({ workload: 'berthd idle RSS after a 160 MB load', unit: 'MiB', berth: [after], target: '≤ 60 MiB' });
+  } finally {
+    await d.stop();
+  }
+}
+
+function printTable(rows: Row[]): void {
+  const fmt = (x: number, unit: string): string => (unit === 's' ? x.toFixed(3) : x.toFixed(1));
+  const lines = [['workload', 'berth median (min–max)', 'baseline median (min–max)', 'ratio (min–max)', 'target', 'notes']];
+  for (const r of rows) {
+    const b = `${fmt(median(r.berth), r.unit)} ${r.unit} (${fmt(Math.min(...r.berth), r.unit)}–${fmt(Math.max(...r.berth), r.unit)})`;
+    let base = '–';
+    let ratio = '–';
+    if (r.baseline && r.baseline.length > 0) {
+      base = `${r.baselineName}: ${fmt(median(r.baseline), r.unit)} (${fmt(Math.min(...r.baseline), r.unit)}–${fmt(Math.max(...r.baseline), r.unit)})`;
+      const ratios = r.berth.map((x, i) => x / r.baseline![i]!);
+      ratio = `${(median(r.berth) / median(r.baseline)).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
+    }
+    lines.push([r.workload, b, base, ratio, r.target ?? '', r.extra ?? '']);
+  }
+  const widths = lines[0]!.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
+  for (const l of lines) console.log(l.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const want = (w: string): boolean => !args.only || args.only.has(w);
+  const root = mkdtempSync(join(tmpdir(), 'berth-bench-'));
+  const rows: Row[] = [];
+  try {
+    const workload = want('load') || want('rss') ? makeWorkload(join(root, 'workload')) : undefined;
+    if (want('load') && workload) await benchLoad(root, workload, args.quick ? 3 : 7, rows);
+    if (want('start')) await benchStart(root, args.quick ? 3 : 7, rows);
+    if (want('rss')) await benchRss(root, rows, workload?.archive);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  console.log(`berth bench, ${new Date().toISOString()}, ${args.quick ? 'quick' : 'full'} pass`);
+  printTable(rows);
+  if (args.json) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

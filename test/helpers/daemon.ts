@@ -1,0 +1,222 @@
+// Runs a real berthd for a test: its own data root, exec root and socket under a private
+// temporary directory, stopped and removed when the test ends. Also runs the berth and docker
+// CLIs against it with an explicit host (never the user's default socket).
+
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mountsUnder } from './env.js';
+
+const DIST = fileURLToPath(new URL('../../', import.meta.url));
+export const DAEMON_JS = join(DIST, 'src', 'cmd', 'daemon.js');
+export const CLI_JS = join(DIST, 'src', 'cmd', 'cli.js');
+export const DOCKER = '/usr/local/bin/docker';
+
+export interface TestDaemon {
+  dir: string;
+  socket: string;
+  host: string;
+  dataRoot: string;
+  execRoot: string;
+  pid(): number;
+  log(): string;
+  /** SIGTERM and wait for a clean exit. */
+  stop(): Promise<number | null>;
+  /** SIGKILL at once (a crash). */
+  kill9(): Promise<void>;
+  /** Starts again on the same roots. */
+  start(): Promise<void>;
+}
+
+export interface DaemonOptions {
+  args?: string[];
+  config?: Record<string, unknown>;
+  /** Don't remove the directory when the test ends (to inspect it). */
+  keep?: boolean;
+}
+
+type TestContext = { after(fn: () => void | Promise<void>): void };
+
+export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Promise<TestDaemon> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-it-'));
+  const socket = join(dir, 'berth.sock');
+  const dataRoot = join(dir, 'data');
+  const execRoot = join(dir, 'exec');
+  const configFile = join(dir, 'daemon.json');
+  writeFileSync(configFile, JSON.stringify(opts.config ?? {}));
+  mkdirSync(dataRoot, { recursive: true });
+  let child: ChildProcess | undefined;
+  let exited: Promise<number | null> | undefined;
+  const logFile = join(dir, 'berthd.log');
+
+  const start = async (): Promise<void> => {
+    const args = [
+      DAEMON_JS,
+      '--data-root', dataRoot,
+      '--exec-root', execRoot,
+      '-H', `unix://${socket}`,
+      '--config-file', configFile,
+      '--debug',
+      ...(opts.args ?? []),
+    ];
+    const out = await import('node:fs').then((fs) => fs.openSync(logFile, 'a'));
+    child = spawn(process.execPath, args, { stdio: ['ignore', out, out] });
+    const c = child;
+    exited = new Promise((resolve) => c.on('exit', (code) => resolve(code)));
+    await waitReady(socket, c, logFile);
+  };
+
+  const daemon: TestDaemon = {
+    dir,
+    socket,
+    host: `unix://${socket}`,
+    dataRoot,
+    execRoot,
+    pid: () => child?.pid ?? -1,
+    log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+    async stop() {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child?.kill('SIGKILL'), 15_000);
+      const code = await exited!;
+      clearTimeout(timer);
+      return code;
+    },
+    async kill9() {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+    start,
+  };
+  t.after(async () => {
+    await daemon.stop();
+    const left = mountsUnder(dir);
+    if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(left, [], `mounts left behind under ${dir}`);
+  });
+  await start();
+  return daemon;
+}
+
+async function waitReady(socket: string, child: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`berthd exited with ${child.exitCode}:\n${readFileSync(logFile, 'utf8')}`);
+    }
+    if (await ping(socket)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`berthd did not become ready:\n${readFileSync(logFile, 'utf8')}`);
+}
+
+export function ping(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath: socket, path: '/_ping', method: 'GET', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+    req.end();
+  });
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: Buffer | string; cwd?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** `berth -H <daemon> …` */
+export function berth(d: TestDaemon, args: string[], opts: { input?: Buffer | string } = {}): Promise<RunResult> {
+  const env = { ...process.env, BERTH_HOST: '', DOCKER_HOST: '' };
+  return run(process.execPath, [CLI_JS, '-H', d.host, ...args], { ...opts, env });
+}
+
+/** The real docker CLI with DOCKER_HOST set and a throwaway DOCKER_CONFIG. */
+export function docker(d: TestDaemon, args: string[], opts: { input?: Buffer | string; cwd?: string } = {}): Promise<RunResult> {
+  const config = join(d.dir, 'docker-config');
+  mkdirSync(config, { recursive: true });
+  const env = { ...process.env, DOCKER_HOST: d.host, DOCKER_CONFIG: config, DOCKER_BUILDKIT: '0' };
+  return run(DOCKER, args, { ...opts, env });
+}
+
+export function hasDocker(): boolean {
+  return existsSync(DOCKER);
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  text: string;
+  json<T = unknown>(): T;
+}
+
+/** One raw HTTP request to the daemon's socket. */
+export function api(
+  d: TestDaemon,
+  method: string,
+  path: string,
+  opts: { body?: Buffer | string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: d.socket, method, path, headers: opts.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const text = body.toString('utf8');
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body,
+          text,
+          json: <T>() => JSON.parse(text) as T,
+        });
+      });
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** Parses a JSON-lines response body (load, import, events). */
+export function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
