@@ -180,8 +180,10 @@ async function run(config: DaemonConfig, log: Logger): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  // A failed promise that nobody awaited is a bug, but not a reason to stop serving.
+  // An error nobody handled is a bug (tests fail on these log lines), but one bad request
+  // must not take the daemon, and every client with it, down.
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => log.error({ err }, 'uncaught exception'));
 }
 
 async function chownGroup(path: string, group: string, log: Logger): Promise<void> {

@@ -50,6 +50,10 @@ export async function decompressed(input: Readable): Promise<Readable> {
   if (kind === 'gzip') {
     const gunzip = createGunzip();
     stream.on('error', (err) => gunzip.destroy(err));
+    // Corrupt input makes zlib fail at once, possibly before the caller has attached its
+    // listeners; without one an 'error' event throws. The error is kept on the stream
+    // (`errored`), so a later pipe or iteration still sees it.
+    gunzip.on('error', () => undefined);
     return stream.pipe(gunzip);
   }
   throw new UnsupportedCompressionError(kind);

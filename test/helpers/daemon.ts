@@ -95,9 +95,13 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
   };
   t.after(async () => {
     await daemon.stop();
+    const log = daemon.log();
     const left = mountsUnder(dir);
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(left, [], `mounts left behind under ${dir}`);
+    // berthd survives errors nobody handled, but they are bugs: fail the test that caused one.
+    const unhandled = log.split('\n').filter((l) => /"msg":"(uncaught exception|unhandled rejection)"/.test(l));
+    assert.deepEqual(unhandled, [], 'berthd logged errors that nobody handled');
   });
   await start();
   return daemon;

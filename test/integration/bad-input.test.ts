@@ -177,6 +177,26 @@ describe('bad input', { skip: needsRoot() }, () => {
       assert.ok(await ping(d.socket));
     });
 
+    await t.test('cut and corrupted archives and tarballs never get a 5xx', async () => {
+      const layer = await layerWith([{ name: 'a/', type: 'directory' }, { name: 'a/b', data: randomBytes(20_000) }]);
+      const archive = await makeDockerArchive([{ layers: [layer], repoTags: ['fuzz:1'] }]);
+      const inputs = [archive, gzipSync(archive)];
+      for (let i = 0; i < 40; i++) {
+        const base = inputs[i % 2]!;
+        const bad = Buffer.from(base.subarray(0, 1 + Math.floor(Math.random() * (base.length - 1))));
+        for (let k = 0; i % 4 >= 2 && k < 8; k++) {
+          const at = Math.floor(Math.random() * bad.length);
+          bad[at] = (bad[at] ?? 0) ^ 0xff;
+        }
+        const path = i % 3 === 0 ? '/images/create?fromSrc=-&repo=fuzz&tag=i' : '/images/load?quiet=1';
+        const res = await api(d, 'POST', path, { body: bad, headers: TAR });
+        assert.ok(res.status === 200 || res.status === 400, `status ${res.status}: ${res.text}`);
+      }
+      assert.ok(await ping(d.socket));
+      await api(d, 'DELETE', '/images/fuzz:1?force=1');
+      await api(d, 'DELETE', '/images/fuzz:i?force=1');
+    });
+
     // Nothing outside the data root: the sentinel directory stayed empty throughout.
     assert.deepEqual(readdirSync(outside), []);
   });

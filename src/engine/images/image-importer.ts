@@ -12,7 +12,7 @@ import { type Platform, hostPlatform } from '../../oci/platform.js';
 import { applyConfigChanges } from './config-changes.js';
 import type { ImageCreateDeps } from './image-loader.js';
 import type { ImageRecord } from './image-record.js';
-import { ingestStream, putBlob, uncompressedUpload } from './ingest.js';
+import { ingestStream, putBlob, uncompressedUpload, uploadError } from './ingest.js';
 import { unpackLayers } from './unpacker.js';
 
 export interface ImportOptions {
@@ -34,7 +34,9 @@ export async function importImage(deps: ImageCreateDeps, input: Readable, opts: 
   const runtimeConfig = await applyConfigChanges({}, opts.changes ?? []);
   return deps.gc.protect(async () => {
     const plain = await uncompressedUpload(input, 'tarballs');
-    const layer = await ingestStream(deps.content, `import-${randomBytes(8).toString('hex')}`, plain);
+    const layer = await ingestStream(deps.content, `import-${randomBytes(8).toString('hex')}`, plain).catch((err: unknown) => {
+      throw uploadError(err);
+    });
     const desc = { mediaType: MEDIA_TYPE_DOCKER_LAYER, digest: layer.digest, size: layer.size };
     const unpackOpts: Parameters<typeof unpackLayers>[3] = {};
     if (opts.signal) unpackOpts.signal = opts.signal;

@@ -30,7 +30,7 @@ import type { Snapshotter } from '../../snapshots/snapshotter.js';
 import type { GarbageCollector } from '../gc/garbage-collector.js';
 import type { ImageRecord } from './image-record.js';
 import type { ImageService } from './image-service.js';
-import { type IngestResult, ingestStream, uncompressedUpload } from './ingest.js';
+import { type IngestResult, ingestStream, uncompressedUpload, uploadError } from './ingest.js';
 import { type LayerApplier, sniffCompression, unpackLayers } from './unpacker.js';
 
 export interface ImageCreateDeps {
@@ -91,11 +91,12 @@ export async function loadImages(deps: ImageCreateDeps, input: Readable, opts: L
 }
 
 async function readArchive(content: ContentStore, input: Readable, signal?: AbortSignal): Promise<LoadedArchive> {
+  // tar-stream is loaded on first use, to keep an idle daemon small. Load it before the
+  // decompressor exists: its errors need a listener from the moment it starts.
+  const { extract: tarExtract } = await import('tar-stream');
   const plain = await uncompressedUpload(input, 'archives');
   const files = new Map<string, ArchiveFile>();
   const links = new Map<string, string>();
-  // tar-stream is loaded on first use, to keep an idle daemon small.
-  const { extract: tarExtract } = await import('tar-stream');
   const extract = tarExtract();
   const onAbort = (): void => {
     extract.destroy(new EngineError('canceled', 'load canceled'));
@@ -127,7 +128,7 @@ async function readArchive(content: ContentStore, input: Readable, signal?: Abor
     }
   } catch (err) {
     if (signal?.aborted) throw new EngineError('canceled', 'load canceled', { cause: err });
-    throw archiveError(err);
+    throw uploadError(err);
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
@@ -136,22 +137,6 @@ async function readArchive(content: ContentStore, input: Readable, signal?: Abor
 
 function cleanName(name: string): string {
   return posix.normalize(`/${name}`).slice(1).replace(/\/$/, '');
-}
-
-function archiveError(err: unknown): unknown {
-  if (err instanceof EngineError) return err;
-  const msg = err instanceof Error ? err.message : String(err);
-  // An entry's stream is destroyed when the archive ends inside it.
-  if ((err as { code?: unknown }).code === 'STREAM_DESTROYED' || /unexpected end|premature|truncated/i.test(msg)) {
-    return new EngineError('invalid-argument', 'unexpected EOF', { cause: err });
-  }
-  if (/invalid tar header|checksum/i.test(msg)) {
-    return new EngineError('invalid-argument', 'archive/tar: invalid tar header', { cause: err });
-  }
-  if (/incorrect header check|invalid (block|stored|distance|code)|unknown compression/i.test(msg)) {
-    return new EngineError('invalid-argument', `gzip: invalid header`, { cause: err });
-  }
-  return err;
 }
 
 function lookup(archive: LoadedArchive, name: string): ArchiveFile {

@@ -78,3 +78,21 @@ export async function uncompressedUpload(input: Readable, what: string): Promise
     throw err;
   }
 }
+
+/** Docker's words for a broken upload: a truncated tar or gzip stream, corrupt gzip data. */
+export function uploadError(err: unknown): unknown {
+  if (err instanceof EngineError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown }).code;
+  // An entry's stream is destroyed when the archive ends inside it; zlib says Z_BUF_ERROR.
+  if (code === 'STREAM_DESTROYED' || code === 'Z_BUF_ERROR' || /unexpected end|premature|truncated/i.test(msg)) {
+    return new EngineError('invalid-argument', 'unexpected EOF', { cause: err });
+  }
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    return new EngineError('invalid-argument', `gzip: invalid data: ${msg}`, { cause: err });
+  }
+  if (/invalid tar header|checksum/i.test(msg)) {
+    return new EngineError('invalid-argument', 'archive/tar: invalid tar header', { cause: err });
+  }
+  return err;
+}
