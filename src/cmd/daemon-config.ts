@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
 export interface DaemonConfig {
   hosts: string[];
@@ -226,4 +227,98 @@ function optionalType<T extends 'string' | 'boolean'>(
   if (v === undefined) return undefined;
   if (typeof v !== type) throw new ConfigError(`${key} must be a ${type}`);
   return v as T extends 'string' ? string : boolean;
+}
+
+/** berthd's flags: name, short form, whether it takes a value, repeats, and its help text. */
+const FLAG_SPECS: { name: string; short?: string; value?: string; multiple?: boolean; help: string }[] = [
+  { name: 'host', short: 'H', value: 'socket', multiple: true, help: 'daemon socket to listen on (unix:///path)' },
+  { name: 'data-root', value: 'dir', help: `root directory of persistent state (default "${DEFAULT_DATA_ROOT}")` },
+  { name: 'exec-root', value: 'dir', help: `root directory of execution state (default "${DEFAULT_EXEC_ROOT}")` },
+  { name: 'pidfile', short: 'p', value: 'file', help: 'path of the daemon PID file (default "<exec-root>/berthd.pid")' },
+  { name: 'config-file', value: 'file', help: `daemon configuration file (default "${DEFAULT_CONFIG_FILE}")` },
+  { name: 'debug', short: 'D', help: 'enable debug mode' },
+  { name: 'log-level', short: 'l', value: 'level', help: 'logging level: debug, info, warn, error, fatal' },
+  { name: 'storage-driver', short: 's', value: 'driver', help: 'storage driver: overlay2 or vfs' },
+  { name: 'group', short: 'G', value: 'group', help: 'group owning the API socket' },
+  { name: 'add-runtime', value: 'name=path', multiple: true, help: 'register an OCI runtime' },
+  { name: 'default-runtime', value: 'name', help: 'default OCI runtime for containers' },
+  { name: 'insecure-registry', value: 'registry', multiple: true, help: 'registry reachable over plain HTTP' },
+  { name: 'registry-mirror', value: 'url', multiple: true, help: 'preferred Docker Hub mirror' },
+  { name: 'label', value: 'key=value', multiple: true, help: 'engine label' },
+  { name: 'live-restore', help: 'keep containers running while the daemon is down' },
+  { name: 'bip', value: 'cidr', help: 'address of the default bridge network' },
+  { name: 'dns', value: 'ip', multiple: true, help: 'DNS server for containers' },
+  { name: 'validate', help: 'validate the configuration and exit' },
+  { name: 'help', short: 'h', help: 'print this help and exit' },
+  { name: 'version', short: 'v', help: 'print the version and exit' },
+];
+
+export interface ParsedDaemonArgs {
+  flags: DaemonFlags;
+  configFile: string;
+  /** The config file was named on the command line (then it must exist). */
+  explicitConfigFile: boolean;
+  validate: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+/** Parses berthd's command line with node:util (no CLI library in the daemon: memory). */
+export function parseDaemonArgs(argv: string[]): ParsedDaemonArgs {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: Object.fromEntries(
+        FLAG_SPECS.map((f) => [
+          f.name,
+          { type: f.value ? ('string' as const) : ('boolean' as const), ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) },
+        ]),
+      ),
+    }));
+  } catch (err) {
+    const m = /'(-{1,2}[^']+)'/.exec((err as Error).message);
+    throw new ConfigError(m ? `unknown flag or missing value: ${m[1]!}` : (err as Error).message);
+  }
+  const str = (k: string): string | undefined => values[k] as string | undefined;
+  const list = (k: string): string[] | undefined => values[k] as string[] | undefined;
+  const bool = (k: string): boolean | undefined => values[k] as boolean | undefined;
+  const flags: DaemonFlags = {};
+  const set = <K extends keyof DaemonFlags>(k: K, v: DaemonFlags[K] | undefined): void => {
+    if (v !== undefined) flags[k] = v;
+  };
+  set('host', list('host'));
+  set('dataRoot', str('data-root'));
+  set('execRoot', str('exec-root'));
+  set('pidfile', str('pidfile'));
+  set('debug', bool('debug'));
+  set('logLevel', str('log-level'));
+  set('storageDriver', str('storage-driver'));
+  set('group', str('group'));
+  set('addRuntime', list('add-runtime'));
+  set('defaultRuntime', str('default-runtime'));
+  set('insecureRegistry', list('insecure-registry'));
+  set('registryMirror', list('registry-mirror'));
+  set('label', list('label'));
+  set('liveRestore', bool('live-restore'));
+  set('bip', str('bip'));
+  set('dns', list('dns'));
+  return {
+    flags,
+    configFile: str('config-file') ?? DEFAULT_CONFIG_FILE,
+    explicitConfigFile: str('config-file') !== undefined,
+    validate: bool('validate') ?? false,
+    help: bool('help') ?? false,
+    version: bool('version') ?? false,
+  };
+}
+
+export function daemonUsage(): string {
+  const rows = FLAG_SPECS.map((f) => {
+    const left = `${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.value ? ` <${f.value}>` : ''}`;
+    return `  ${left.padEnd(34)} ${f.help}`;
+  });
+  return `Usage: berthd [OPTIONS]\n\nberth daemon: the Docker Engine API over a Unix socket\n\nOptions:\n${rows.join('\n')}\n`;
 }

@@ -5,7 +5,6 @@
 import { chmod, chown, mkdir, readFile, realpath, rm, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { pino, type Logger } from 'pino';
 import { errorMessage } from '../core/errors.js';
 import { openEngine } from '../engine/engine.js';
@@ -13,9 +12,9 @@ import { createApiServer } from '../server/server.js';
 import { LockHeldError, acquireProcessLock } from '../util/process-lock.js';
 import {
   ConfigError,
-  DEFAULT_CONFIG_FILE,
   type DaemonConfig,
-  type DaemonFlags,
+  daemonUsage,
+  parseDaemonArgs,
   readConfigFile,
   resolveConfig,
   socketPath,
@@ -26,8 +25,6 @@ interface BuildInfo {
   gitCommit: string;
   buildTime: string;
 }
-
-const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
 async function buildInfo(): Promise<BuildInfo> {
   const top = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -41,36 +38,21 @@ async function buildInfo(): Promise<BuildInfo> {
 }
 
 async function main(): Promise<void> {
-  const program = new Command('berthd')
-    .description('berth daemon: the Docker Engine API over a Unix socket')
-    .option('-H, --host <socket>', 'daemon socket to listen on (unix:///path)', collect)
-    .option('--data-root <dir>', 'root directory of persistent state (default "/var/lib/berth")')
-    .option('--exec-root <dir>', 'root directory of execution state (default "/run/berth")')
-    .option('-p, --pidfile <file>', 'path of the daemon PID file (default "<exec-root>/berthd.pid")')
-    .option('--config-file <file>', 'daemon configuration file', DEFAULT_CONFIG_FILE)
-    .option('-D, --debug', 'enable debug mode')
-    .option('-l, --log-level <level>', 'logging level: debug, info, warn, error, fatal')
-    .option('-s, --storage-driver <driver>', 'storage driver: overlay2 or vfs')
-    .option('-G, --group <group>', 'group owning the API socket')
-    .option('--add-runtime <name=path>', 'register an OCI runtime', collect)
-    .option('--default-runtime <name>', 'default OCI runtime for containers')
-    .option('--insecure-registry <registry>', 'registry reachable over plain HTTP', collect)
-    .option('--registry-mirror <url>', 'preferred Docker Hub mirror', collect)
-    .option('--label <key=value>', 'engine label', collect)
-    .option('--live-restore', 'keep containers running while the daemon is down')
-    .option('--bip <cidr>', 'address of the default bridge network')
-    .option('--dns <ip>', 'DNS server for containers', collect)
-    .option('--validate', 'validate the configuration and exit')
-    .version((await buildInfo()).version, '-v, --version');
-  program.parse();
-  const opts = program.opts<DaemonFlags & { configFile: string; validate?: boolean }>();
-
   let config: DaemonConfig;
+  let validate = false;
   try {
-    const explicitFile = program.getOptionValueSource('configFile') === 'cli';
-    const file = await readConfigFile(opts.configFile, explicitFile);
-    const flags: DaemonFlags = { ...opts };
-    config = resolveConfig(flags, file);
+    const args = parseDaemonArgs(process.argv.slice(2));
+    if (args.help) {
+      process.stdout.write(daemonUsage());
+      return;
+    }
+    if (args.version) {
+      process.stdout.write(`berthd version ${(await buildInfo()).version}\n`);
+      return;
+    }
+    validate = args.validate;
+    const file = await readConfigFile(args.configFile, args.explicitConfigFile);
+    config = resolveConfig(args.flags, file);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`berthd: ${err.message}\n`);
@@ -78,7 +60,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  if (opts.validate) {
+  if (validate) {
     process.stdout.write('configuration OK\n');
     return;
   }

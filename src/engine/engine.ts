@@ -16,6 +16,7 @@ import { GarbageCollector, type GcRoots } from './gc/garbage-collector.js';
 import { ImageService } from './images/image-service.js';
 import { ImageStore } from './images/image-store.js';
 import { ImageTransfer } from './images/image-transfer.js';
+import { LABEL_SIZE } from './images/unpacker.js';
 import { type EngineSettings, SystemService, engineId, readHostFacts } from './system/system-service.js';
 
 /** Storage drivers by the names Docker users know; `overlay` and `native` are accepted too. */
@@ -66,7 +67,7 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
       }
     },
   };
-  const gc = new GarbageCollector(content, snapshotter, [imageRoots], log.child({ module: 'gc' }));
+  const gc = new GarbageCollector(content, snapshotter, [imageRoots], log.child({ module: 'gc' }), LABEL_SIZE);
   const events = new EventBus();
   const images = new ImageService(imageStore, content, events, gc);
   const imageTransfer = new ImageTransfer({ content, snapshotter, applyLayer, images, gc });

@@ -42,7 +42,7 @@ export interface ImageBackend {
 
 export interface ImageTransferBackend {
   load(input: Readable, opts: LoadOptions): Promise<LoadResult>;
-  save(names: string[]): SaveHandle;
+  save(names: string[]): Promise<SaveHandle>;
   import(input: Readable, opts: ImportOptions): Promise<ImageRecord>;
 }
 

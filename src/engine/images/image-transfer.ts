@@ -1,11 +1,10 @@
 // Images in and out of the engine as archives: load, save, import (pull and push join later).
-// Kept apart from ImageService, which only catalogues what is already here.
+// Kept apart from ImageService, which only catalogues what is already here. The modules doing
+// the work load on first use: an idle daemon does not need them (docs/performance.md, memory).
 
 import type { Readable } from 'node:stream';
 import type { ImageCreateDeps, LoadOptions, LoadResult } from './image-loader.js';
-import { loadImages } from './image-loader.js';
-import { prepareSave, saveImages } from './image-exporter.js';
-import { type ImportOptions, importImage } from './image-importer.js';
+import type { ImportOptions } from './image-importer.js';
 import type { ImageRecord } from './image-record.js';
 
 export interface SaveHandle {
@@ -16,12 +15,14 @@ export interface SaveHandle {
 export class ImageTransfer {
   constructor(private readonly deps: ImageCreateDeps) {}
 
-  load(input: Readable, opts: LoadOptions = {}): Promise<LoadResult> {
+  async load(input: Readable, opts: LoadOptions = {}): Promise<LoadResult> {
+    const { loadImages } = await import('./image-loader.js');
     return loadImages(this.deps, input, opts);
   }
 
   /** Resolves every name first, so an unknown one fails before any byte is sent. */
-  save(names: string[]): SaveHandle {
+  async save(names: string[]): Promise<SaveHandle> {
+    const { prepareSave, saveImages } = await import('./image-exporter.js');
     const items = prepareSave(this.deps.images, names);
     return {
       names,
@@ -29,7 +30,8 @@ export class ImageTransfer {
     };
   }
 
-  import(input: Readable, opts: ImportOptions = {}): Promise<ImageRecord> {
+  async import(input: Readable, opts: ImportOptions = {}): Promise<ImageRecord> {
+    const { importImage } = await import('./image-importer.js');
     return importImage(this.deps, input, opts);
   }
 }

@@ -7,6 +7,8 @@ import { type Digest, sha256Digest } from '../../core/digest.js';
 import { EngineError, kindOf } from '../../core/errors.js';
 import { UnsupportedCompressionError, decompressed } from '../../util/streams.js';
 
+const WRITE_BATCH = 1 << 20;
+
 export interface IngestResult {
   digest: Digest;
   size: number;
@@ -24,13 +26,27 @@ export async function ingestStream(
   let chunks: Buffer[] | undefined = keepUpTo > 0 ? [] : undefined;
   let size = 0;
   const w = await content.writer(ref);
+  // Network and tar chunks are small (16–64 KiB); writing them in ~1 MiB batches saves a
+  // thread-pool round trip per chunk.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = async (): Promise<void> => {
+    if (pendingBytes === 0) return;
+    const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    await w.write(batch);
+  };
   try {
     for await (const chunk of source) {
       size += chunk.length;
       if (chunks && size > keepUpTo) chunks = undefined;
       chunks?.push(chunk);
-      await w.write(chunk);
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= WRITE_BATCH) await flush();
     }
+    await flush();
     const digest = w.digest();
     try {
       await w.commit(opts.expectedSize === undefined ? {} : { size: opts.expectedSize });

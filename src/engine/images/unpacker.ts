@@ -17,7 +17,13 @@ import type { LayerRecord } from './image-record.js';
 export type LayerApplier = (
   mounts: Mount[],
   input: Readable,
-  opts: { compression: LayerCompression; signal?: AbortSignal; onProgress?: (bytes: number) => void },
+  opts: {
+    compression: LayerCompression;
+    signal?: AbortSignal;
+    onProgress?: (bytes: number) => void;
+    /** The uncompressed stream's sha256, when already verified (no need to hash it again). */
+    trustedDigest?: Digest;
+  },
 ) => Promise<{ diffId: Digest; size: number }>;
 
 export const EXTRACT_KEY_PREFIX = 'extract-';
@@ -135,6 +141,8 @@ async function unpackOne(
       onProgress: (n) => opts.progress?.bytes?.(index, chainId, n),
     };
     if (opts.signal) applyOpts.signal = opts.signal;
+    // An uncompressed blob named by its diff ID was verified when the content store took it.
+    if (compression === 'none' && blob.digest === diffId) applyOpts.trustedDigest = diffId;
     const result = await deps.applyLayer(mounts, reader.stream(), applyOpts);
     if (result.diffId !== diffId) {
       throw new EngineError(

@@ -137,7 +137,7 @@ function splitAction<A extends string>(req: FastifyRequest, actions: readonly A[
 }
 
 async function sendSave(req: FastifyRequest, reply: FastifyReply, ctx: RouteContext, names: string[]): Promise<void> {
-  const handle = ctx.backends.imageTransfer.save(names);
+  const handle = await ctx.backends.imageTransfer.save(names);
   const { res, signal } = startStream(req, reply, ctx.identity, { 'Content-Type': 'application/x-tar' });
   const stream = handle.stream({ signal });
   await new Promise<void>((resolve) => {

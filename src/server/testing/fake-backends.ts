@@ -227,7 +227,7 @@ export class FakeImageTransfer implements ImageTransferBackend {
     return { images: [{ id: IMAGE_ID, refs: ['busybox:latest'] }] };
   }
 
-  save(names: string[]): SaveHandle {
+  async save(names: string[]): Promise<SaveHandle> {
     this.lastSave = names;
     if (this.saveFail !== undefined) throw this.saveFail;
     const data = this.saveData;
