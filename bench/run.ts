@@ -1,7 +1,7 @@
 // berth's benchmarks. Prints a table (median, min–max, ratio against the baseline measured in
 // the same run, in alternated pairs because this VM's speed drifts) and writes JSON next to it.
 //
-//   node dist/bench/run.js [--quick] [--only load,start,rss] [--json FILE]
+//   node dist/bench/run.js [--quick] [--only load,start,rss] [--json FILE] [--tmpfs]
 //
 // Workloads (issue 2, the foundation):
 //   load   `load` of a ~160 MB, 4-layer image vs GNU `tar -x` of the same layers
@@ -24,16 +24,18 @@ interface Args {
   quick: boolean;
   only: Set<string> | undefined;
   json: string | undefined;
+  tmpfs: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, only: undefined, json: undefined };
+  const a: Args = { quick: false, only: undefined, json: undefined, tmpfs: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--quick') a.quick = true;
     else if (v === '--only') a.only = new Set((argv[++i] ?? '').split(',').filter(Boolean));
     else if (v === '--json') a.json = argv[++i];
-    else throw new Error(`unknown argument ${v ?? ''}: use --quick, --only a,b, --json FILE`);
+    else if (v === '--tmpfs') a.tmpfs = true;
+    else throw new Error(`unknown argument ${v ?? ''}: use --quick, --only a,b, --json FILE, --tmpfs`);
   }
   return a;
 }
@@ -147,9 +149,10 @@ async function startDaemon(dir: string): Promise<Daemon> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'daemon.json'), '{}');
   const t0 = process.hrtime.bigint();
+  // Run as users do: the file itself, so its shebang's Node flags apply.
   const child = spawn(
-    process.execPath,
-    [DAEMON_JS, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '-H', `unix://${socket}`, '--config-file', join(dir, 'daemon.json')],
+    DAEMON_JS,
+    ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '-H', `unix://${socket}`, '--config-file', join(dir, 'daemon.json')],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -307,6 +310,9 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const want = (w: string): boolean => !args.only || args.only.has(w);
   const root = mkdtempSync(join(tmpdir(), 'berth-bench-'));
+  // --tmpfs: everything (data roots, tar's target) on a tmpfs, so the figures measure berth's
+  // work and not this disk, whose file creation speed varies tenfold with recent deletes.
+  if (args.tmpfs) sh('mount', ['-t', 'tmpfs', '-o', 'size=4g', 'tmpfs', root]);
   const rows: Row[] = [];
   try {
     const workload = want('load') || want('rss') ? makeWorkload(join(root, 'workload')) : undefined;
@@ -314,9 +320,10 @@ async function main(): Promise<void> {
     if (want('start')) await benchStart(root, args.quick ? 3 : 7, rows);
     if (want('rss')) await benchRss(root, rows, workload?.archive);
   } finally {
+    if (args.tmpfs) sh('umount', [root]);
     rmSync(root, { recursive: true, force: true });
   }
-  console.log(`berth bench, ${new Date().toISOString()}, ${args.quick ? 'quick' : 'full'} pass`);
+  console.log(`berth bench, ${new Date().toISOString()}, ${args.quick ? 'quick' : 'full'} pass, ${args.tmpfs ? 'on tmpfs' : `on ${tmpdir()}`}`);
   printTable(rows);
   if (args.json) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
 }

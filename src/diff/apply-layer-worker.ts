@@ -46,7 +46,12 @@ function consume(buf: Buffer): void {
 function finish(): void {
   reader.end();
   writer.finish();
-  post({ type: 'done', diffId: hash === undefined ? undefined : `sha256:${hash.digest('hex')}`, size });
+  post({
+    type: 'done',
+    diffId: hash === undefined ? undefined : `sha256:${hash.digest('hex')}`,
+    size,
+    contentSize: writer.contentSize,
+  });
   port?.close();
 }
 

@@ -50,7 +50,8 @@ test('bind: every entry type with mode, owner, mtime and xattrs', { skip: needsR
     { name: 'implicit/parent/file', mode: 0o600, data: 'deep', mtime: T1 },
   ]);
   const res = await applyLayer(bindMounts(root), streamOf(tar, 700));
-  assert.deepEqual(res, { diffId: sha256(tar), size: tar.length });
+  // contentSize: file data (11 + 1 + 4) and symlink targets (4 + 13); hardlinks add nothing.
+  assert.deepEqual(res, { diffId: sha256(tar), size: tar.length, contentSize: 33 });
 
   const got = tree(root);
   const rootSt = lstatSync(root);
@@ -139,7 +140,7 @@ test('diffId and size cover the whole uncompressed stream, padding included', { 
     const root = tempDir(t);
     const progress: number[] = [];
     const res = await applyLayer(bindMounts(root), streamOf(input, 100_000), { compression, onProgress: (n) => progress.push(n) });
-    assert.deepEqual(res, { diffId: sha256(padded), size: padded.length }, name);
+    assert.deepEqual(res, { diffId: sha256(padded), size: padded.length, contentSize: 3 * 1024 * 1024 + 17 + 1 }, name);
     assert.equal(readFileSync(join(root, 'big')).equals(Buffer.alloc(3 * 1024 * 1024 + 17, 'ab')), true);
     assert.ok(progress.length >= 2, `progress ${progress}`);
     assert.deepEqual(
@@ -150,7 +151,7 @@ test('diffId and size cover the whole uncompressed stream, padding included', { 
   }
   // An empty stream is an empty layer.
   const root = tempDir(t);
-  assert.deepEqual(await applyLayer(bindMounts(root), streamOf(Buffer.alloc(0))), { diffId: sha256(Buffer.alloc(0)), size: 0 });
+  assert.deepEqual(await applyLayer(bindMounts(root), streamOf(Buffer.alloc(0))), { diffId: sha256(Buffer.alloc(0)), size: 0, contentSize: 0 });
 });
 
 test('broken input: truncated tar, gzip garbage, truncated gzip', async (t) => {

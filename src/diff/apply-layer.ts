@@ -46,6 +46,8 @@ export interface ApplyResult {
   diffId: Digest;
   /** Its length in bytes. */
   size: number;
+  /** Bytes of file content and symlink targets (Docker's layer size). */
+  contentSize: number;
 }
 
 const APPLY_WORKER_URL = new URL('./apply-layer-worker.js', import.meta.url);
@@ -146,6 +148,7 @@ function runWorkers(workers: Worker[], input: Readable, opts: ApplyOptions): Pro
     let running = workers.length;
     let lastProgress = 0;
     let sent = 0;
+    let contentSize = 0;
     const batches: Batch[] = [];
     const free: Batch[] = [];
     let wake: (() => void) | undefined;
@@ -193,6 +196,7 @@ function runWorkers(workers: Worker[], input: Readable, opts: ApplyOptions): Pro
           }
           case 'done':
             done = true;
+            if (m.contentSize !== undefined) contentSize = m.contentSize;
             if (m.diffId !== undefined) {
               diffId = m.diffId;
               size = m.size;
@@ -223,7 +227,7 @@ function runWorkers(workers: Worker[], input: Readable, opts: ApplyOptions): Pro
         progress(size);
         if (settled) return;
         settled = true;
-        resolve({ diffId, size });
+        resolve({ diffId, size, contentSize });
       });
     }
 

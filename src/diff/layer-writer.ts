@@ -118,6 +118,12 @@ export class LayerWriter implements TarSink {
     this.egid = process.getegid?.() ?? -1;
   }
 
+  /**
+   * Bytes of file content and symlink targets this layer brings (hardlinks count once):
+   * the figure Docker reports as a layer's size.
+   */
+  contentSize = 0;
+
   entry(e: TarEntry): void {
     this.current = e.name;
     const clean = cleanEntryName(e.name);
@@ -135,6 +141,8 @@ export class LayerWriter implements TarSink {
     this.validate(e, parentName);
     const parent = this.resolveDir(parentName);
     const rel = joinName(parent, base);
+    if (e.type === 'file') this.contentSize += e.size;
+    else if (e.type === 'symlink') this.contentSize += Buffer.byteLength(e.linkname);
     switch (e.type) {
       case 'file':
         this.createFile(e, rel, parent);

@@ -19,5 +19,5 @@ export type FromWorker =
   /** Batch `id` consumed; `uncompressed` counts all bytes so far. */
   | { type: 'ack'; id: number; uncompressed: number }
   /** `diffId` only when the worker was asked to hash. */
-  | { type: 'done'; diffId?: `sha256:${string}`; size: number }
+  | { type: 'done'; diffId?: `sha256:${string}`; size: number; contentSize?: number }
   | { type: 'error'; kind: ErrorKind; message: string };

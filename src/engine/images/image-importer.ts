@@ -62,7 +62,7 @@ export async function importImage(deps: ImageCreateDeps, input: Readable, opts: 
       manifests: [],
       created,
       labels: runtimeConfig.Labels ?? {},
-      size: layers.reduce((a, l) => a + l.size, 0),
+      size: layers.reduce((a, l) => a + l.contentSize, 0),
     };
     await deps.images.add(record, ref ? [ref] : []);
     deps.images.publish(id, 'import', id);

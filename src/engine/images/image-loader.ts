@@ -291,7 +291,7 @@ async function addImage(
     manifests: img.manifest ? [img.manifest] : [],
     created: config.created ?? new Date(0).toISOString(),
     labels: config.config?.Labels ?? {},
-    size: layers.reduce((a, l) => a + l.size, 0),
+    size: layers.reduce((a, l) => a + l.contentSize, 0),
   };
   const existing = deps.images.find(id);
   if (existing) {

@@ -8,8 +8,10 @@ import type { Descriptor } from '../../oci/descriptor.js';
 export interface LayerRecord {
   diffId: Digest;
   chainId: Digest;
-  /** Bytes of the uncompressed layer tar. */
+  /** Bytes of the uncompressed layer tar (what save writes). */
   size: number;
+  /** Bytes of file content and symlink targets: the size Docker shows for a layer. */
+  contentSize: number;
   /** The blob this layer came as (compressed or not), when the content store holds it. */
   blob?: Descriptor;
 }
@@ -25,7 +27,7 @@ export interface ImageRecord {
   /** From the config, kept here so listing needs no blob reads. */
   created: string;
   labels: Record<string, string>;
-  /** Sum of the layer sizes. */
+  /** Sum of the layers' content sizes. */
   size: number;
   lastTagTime?: string;
 }

@@ -208,7 +208,7 @@ export class ImageService {
       if (!h.empty_layer) {
         const l = rec.layers[layer];
         if (!l) throw new EngineError('internal', 'too many non-empty layers in History section');
-        size = l.size;
+        size = l.contentSize;
         layer++;
       }
       items.unshift({
@@ -333,7 +333,7 @@ export class ImageService {
 
   private uniqueLayerBytes(): number {
     const seen = new Map<string, number>();
-    for (const rec of this.store.list()) for (const l of rec.layers) seen.set(l.chainId, l.size);
+    for (const rec of this.store.list()) for (const l of rec.layers) seen.set(l.chainId, l.contentSize);
     let total = 0;
     for (const v of seen.values()) total += v;
     return total;

@@ -24,12 +24,13 @@ export type LayerApplier = (
     /** The uncompressed stream's sha256, when already verified (no need to hash it again). */
     trustedDigest?: Digest;
   },
-) => Promise<{ diffId: Digest; size: number }>;
+) => Promise<{ diffId: Digest; size: number; contentSize: number }>;
 
 export const EXTRACT_KEY_PREFIX = 'extract-';
 /** Snapshot labels that let a later image reuse a layer without reading it again. */
 export const LABEL_DIFF_ID = 'berth.diff-id';
 export const LABEL_SIZE = 'berth.size';
+export const LABEL_CONTENT_SIZE = 'berth.content-size';
 
 export interface UnpackDeps {
   content: ContentProvider;
@@ -95,27 +96,35 @@ export async function unpackLayers(
     const diffId = diffIds[i]!;
     const chainId = chains[i]!;
     const parent = i > 0 ? chains[i - 1] : undefined;
-    const existing = await committedSize(deps.snapshotter, chainId);
+    const existing = await committedSizes(deps.snapshotter, chainId);
     if (existing !== undefined) {
       opts.progress?.start?.(i, chainId, true);
-      records.push({ diffId, chainId, size: existing, blob });
+      records.push({ diffId, chainId, ...existing, blob });
       opts.progress?.done?.(i, chainId);
       continue;
     }
     opts.progress?.start?.(i, chainId, false);
-    const size = await unpackOne(deps, blob, diffId, chainId, parent, i, opts);
-    records.push({ diffId, chainId, size, blob });
+    const sizes = await unpackOne(deps, blob, diffId, chainId, parent, i, opts);
+    records.push({ diffId, chainId, ...sizes, blob });
     opts.progress?.done?.(i, chainId);
   }
   return records;
 }
 
-async function committedSize(sn: Snapshotter, chainId: Digest): Promise<number | undefined> {
+interface LayerSizes {
+  size: number;
+  contentSize: number;
+}
+
+async function committedSizes(sn: Snapshotter, chainId: Digest): Promise<LayerSizes | undefined> {
   try {
     const info = await sn.stat(chainId);
     if (info.kind !== 'committed') return undefined;
     const size = Number(info.labels[LABEL_SIZE]);
-    return Number.isFinite(size) ? size : (await sn.usage(chainId)).size;
+    const contentSize = Number(info.labels[LABEL_CONTENT_SIZE]);
+    if (Number.isFinite(size) && Number.isFinite(contentSize)) return { size, contentSize };
+    const usage = (await sn.usage(chainId)).size;
+    return { size: Number.isFinite(size) ? size : usage, contentSize: usage };
   } catch (err) {
     if (kindOf(err) === 'not-found') return undefined;
     throw err;
@@ -130,7 +139,7 @@ async function unpackOne(
   parent: Digest | undefined,
   index: number,
   opts: UnpackOptions,
-): Promise<number> {
+): Promise<LayerSizes> {
   const key = `${EXTRACT_KEY_PREFIX}${randomBytes(6).toString('hex')}-${chainId}`;
   const mounts = await deps.snapshotter.prepare(key, parent);
   try {
@@ -152,14 +161,18 @@ async function unpackOne(
     }
     try {
       await deps.snapshotter.commit(chainId, key, {
-        labels: { [LABEL_DIFF_ID]: diffId, [LABEL_SIZE]: String(result.size) },
+        labels: {
+          [LABEL_DIFF_ID]: diffId,
+          [LABEL_SIZE]: String(result.size),
+          [LABEL_CONTENT_SIZE]: String(result.contentSize),
+        },
       });
     } catch (err) {
       // Another unpack committed the same layer first: theirs is as good as ours.
       if (kindOf(err) !== 'already-exists') throw err;
       await deps.snapshotter.remove(key).catch(() => undefined);
     }
-    return result.size;
+    return { size: result.size, contentSize: result.contentSize };
   } catch (err) {
     await deps.snapshotter.remove(key).catch(() => undefined);
     throw err;

@@ -59,7 +59,7 @@ export function sampleDetails(): ImageDetails {
   const record: ImageRecord = {
     id: IMAGE_ID,
     configSize: 500,
-    layers: [{ diffId: LAYER_DIFF_ID, chainId: LAYER_DIFF_ID, size: 4_261_550 }],
+    layers: [{ diffId: LAYER_DIFF_ID, chainId: LAYER_DIFF_ID, size: 4_270_080, contentSize: 4_261_550 }],
     manifests: [],
     created: CREATED,
     labels: {},
