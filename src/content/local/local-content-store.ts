@@ -26,9 +26,23 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile, ty
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { digestAlgorithm, digestHex, isDigest, type Digest } from '../../core/digest.js';
-import { alreadyExists, dataLoss, EngineError, internal, invalidArgument, notFound } from '../../core/errors.js';
+import { dataLoss, EngineError, internal } from '../../core/errors.js';
 import { fsyncDir, isTempName, TEMP_PREFIX, writeJsonAtomic } from '../../util/atomic-write.js';
 import { KeyedMutex } from '../../util/keyed-mutex.js';
+import {
+  applyLabelUpdate,
+  checkCommitOptions,
+  checkExpectation,
+  checkFieldPaths,
+  checkRef,
+  contentExists,
+  digestNotFound,
+  ingestNotFound,
+  refLocked,
+  resolveRange,
+  storedHex,
+  type Expectation,
+} from '../content-checks.js';
 import type {
   BlobReader,
   ContentInfo,
@@ -40,14 +54,6 @@ import type {
 
 const HEX64 = /^[a-f0-9]{64}$/;
 const READ_CHUNK = 1 << 20;
-/** containerd's limit for one label (key and value together). */
-const MAX_LABEL_BYTES = 4096;
-
-/** The expectation a writer was opened with: what commit checks by default. */
-interface Expectation {
-  digest: Digest;
-  size: number;
-}
 
 export class LocalContentStore implements ContentStore {
   readonly root: string;
@@ -451,9 +457,7 @@ class LocalContentWriter implements ContentWriter {
 
   async commit(opts: { size?: number; expected?: Digest; labels?: Record<string, string> } = {}): Promise<Digest> {
     // Arguments are checked before anything changes, so a bad call leaves the writer usable.
-    const size = opts.size === undefined ? undefined : checkSize(opts.size);
-    const expected = opts.expected === undefined ? undefined : checkWriteDigest(opts.expected);
-    const labels = opts.labels === undefined ? undefined : checkLabels(opts.labels);
+    const { size, expected, labels } = checkCommitOptions(opts);
     return this.#serial(async () => {
       this.#assertOpen();
       // Whatever happens next the hash is consumed, so this writer cannot continue.
@@ -687,106 +691,11 @@ async function* readRange(path: string, digest: Digest, start: number, end: numb
   }
 }
 
-// --- Small helpers (the memory store has the same rules; the conformance suite keeps them equal) ---
-
-/** The hex of a digest the caller asks to read: invalid-argument if malformed, not-found if not sha256. */
-function storedHex(digest: string): string {
-  if (!isDigest(digest)) throw invalidArgument(`invalid digest format: ${JSON.stringify(digest)}`);
-  if (digestAlgorithm(digest) !== 'sha256') throw digestNotFound(digest);
-  return digestHex(digest);
-}
-
-/** A digest the caller expects a write to produce: only sha256 can ever match. */
-function checkWriteDigest(digest: string): Digest {
-  if (!isDigest(digest)) throw invalidArgument(`invalid digest format: ${JSON.stringify(digest)}`);
-  if (digestAlgorithm(digest) !== 'sha256') {
-    throw invalidArgument(`unsupported digest algorithm in ${digest}: the content store computes sha256 only`);
-  }
-  return digest;
-}
-
-function checkExpectation(desc: { digest: string; size: number }): Expectation {
-  return { digest: checkWriteDigest(desc.digest), size: checkSize(desc.size) };
-}
-
-function checkSize(size: number): number {
-  if (!Number.isSafeInteger(size) || size < 0) throw invalidArgument(`invalid size ${String(size)}`);
-  return size;
-}
-
-function checkRef(ref: string): void {
-  if (typeof ref !== 'string' || ref === '') throw invalidArgument('ref must not be empty');
-}
-
-/** A copy without empty values (an empty value removes a label); invalid-argument on bad input. */
-function checkLabels(labels: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(labels)) {
-    if (key === '') throw invalidArgument('label key must not be empty');
-    if (typeof value !== 'string') throw invalidArgument(`label ${key} must be a string`);
-    const bytes = Buffer.byteLength(key) + Buffer.byteLength(value);
-    if (bytes > MAX_LABEL_BYTES) {
-      throw invalidArgument(`label ${key} is ${bytes} bytes, more than the maximum of ${MAX_LABEL_BYTES}`);
-    }
-    if (value !== '') out[key] = value;
-  }
-  return out;
-}
-
-function checkFieldPaths(digest: Digest, fieldPaths: string[] | undefined): void {
-  for (const path of fieldPaths ?? []) {
-    if (path === 'labels' || (path.startsWith('labels.') && path.length > 'labels.'.length)) continue;
-    throw invalidArgument(`cannot update ${JSON.stringify(path)} field on content info ${digest}`);
-  }
-}
-
-/** containerd's rule: no paths or `labels` replaces all labels; `labels.<key>` sets or removes one. */
-function applyLabelUpdate(
-  current: Record<string, string>,
-  given: Record<string, string>,
-  fieldPaths: string[] | undefined,
-): Record<string, string> {
-  if (fieldPaths === undefined || fieldPaths.length === 0 || fieldPaths.includes('labels')) return checkLabels(given);
-  const next = { ...current };
-  for (const path of fieldPaths) {
-    const key = path.slice('labels.'.length);
-    const value = given[key];
-    if (value === undefined || value === '') delete next[key];
-    else next[key] = value;
-  }
-  return checkLabels(next);
-}
-
-/** `[start, end)` for a range with an inclusive end, clamped to the blob as HTTP ranges are. */
-function resolveRange(size: number, range: { start: number; end?: number } | undefined): { start: number; end: number } {
-  if (range === undefined) return { start: 0, end: size };
-  const { start, end } = range;
-  if (!Number.isSafeInteger(start) || start < 0) throw invalidArgument(`invalid range start ${String(start)}`);
-  if (start > size) throw invalidArgument(`range start ${start} is beyond the blob size ${size}`);
-  if (end === undefined) return { start, end: size };
-  if (!Number.isSafeInteger(end) || end < start) throw invalidArgument(`invalid range end ${String(end)} for start ${start}`);
-  return { start, end: Math.min(end + 1, size) };
-}
+// --- Small helpers ---------------------------------------------------------------------------
 
 function isStringRecord(value: unknown): value is Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   return Object.values(value).every((v) => typeof v === 'string');
-}
-
-function digestNotFound(digest: string, cause?: unknown): EngineError {
-  return notFound(`content digest ${digest} not found`, cause);
-}
-
-function contentExists(digest: Digest): EngineError {
-  return alreadyExists(`content ${digest} already exists`);
-}
-
-function ingestNotFound(ref: string): EngineError {
-  return notFound(`ingest ref ${ref} not found`);
-}
-
-function refLocked(ref: string): EngineError {
-  return new EngineError('unavailable', `ref ${ref} locked`);
 }
 
 function isErrno(err: unknown, code: string): boolean {

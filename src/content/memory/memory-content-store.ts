@@ -8,8 +8,22 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { digestAlgorithm, digestHex, isDigest, type Digest } from '../../core/digest.js';
-import { alreadyExists, dataLoss, EngineError, invalidArgument, notFound } from '../../core/errors.js';
+import type { Digest } from '../../core/digest.js';
+import { dataLoss, EngineError } from '../../core/errors.js';
+import {
+  applyLabelUpdate,
+  checkCommitOptions,
+  checkExpectation,
+  checkFieldPaths,
+  checkRef,
+  contentExists,
+  digestNotFound,
+  ingestNotFound,
+  refLocked,
+  resolveRange,
+  storedDigest,
+  type Expectation,
+} from '../content-checks.js';
 import type {
   BlobReader,
   ContentInfo,
@@ -20,13 +34,6 @@ import type {
 } from '../content-store.js';
 
 const READ_CHUNK = 1 << 20;
-/** containerd's limit for one label (key and value together). */
-const MAX_LABEL_BYTES = 4096;
-
-interface Expectation {
-  digest: Digest;
-  size: number;
-}
 
 interface StoredBlob {
   data: Buffer;
@@ -187,9 +194,7 @@ class MemoryContentWriter implements ContentWriter {
   }
 
   async commit(opts: { size?: number; expected?: Digest; labels?: Record<string, string> } = {}): Promise<Digest> {
-    const size = opts.size === undefined ? undefined : checkSize(opts.size);
-    const expected = opts.expected === undefined ? undefined : checkWriteDigest(opts.expected);
-    const labels = opts.labels === undefined ? undefined : checkLabels(opts.labels);
+    const { size, expected, labels } = checkCommitOptions(opts);
     this.#assertOpen();
     this.#state = 'committed';
     this.#host.release(this);
@@ -265,97 +270,4 @@ async function* sliceChunks(current: () => Buffer, start: number, end: number): 
   for (let pos = start; pos < end; pos += READ_CHUNK) {
     yield Buffer.from(data.subarray(pos, Math.min(pos + READ_CHUNK, end)));
   }
-}
-
-// --- Validation, with the same rules and messages as LocalContentStore ---------------------------
-
-/** A digest the caller asks to read: invalid-argument if malformed, not-found if not sha256. */
-function storedDigest(digest: string): Digest {
-  if (!isDigest(digest)) throw invalidArgument(`invalid digest format: ${JSON.stringify(digest)}`);
-  if (digestAlgorithm(digest) !== 'sha256') throw digestNotFound(digest);
-  return `sha256:${digestHex(digest)}`;
-}
-
-function checkWriteDigest(digest: string): Digest {
-  if (!isDigest(digest)) throw invalidArgument(`invalid digest format: ${JSON.stringify(digest)}`);
-  if (digestAlgorithm(digest) !== 'sha256') {
-    throw invalidArgument(`unsupported digest algorithm in ${digest}: the content store computes sha256 only`);
-  }
-  return digest;
-}
-
-function checkExpectation(desc: { digest: string; size: number }): Expectation {
-  return { digest: checkWriteDigest(desc.digest), size: checkSize(desc.size) };
-}
-
-function checkSize(size: number): number {
-  if (!Number.isSafeInteger(size) || size < 0) throw invalidArgument(`invalid size ${String(size)}`);
-  return size;
-}
-
-function checkRef(ref: string): void {
-  if (typeof ref !== 'string' || ref === '') throw invalidArgument('ref must not be empty');
-}
-
-function checkLabels(labels: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(labels)) {
-    if (key === '') throw invalidArgument('label key must not be empty');
-    if (typeof value !== 'string') throw invalidArgument(`label ${key} must be a string`);
-    const bytes = Buffer.byteLength(key) + Buffer.byteLength(value);
-    if (bytes > MAX_LABEL_BYTES) {
-      throw invalidArgument(`label ${key} is ${bytes} bytes, more than the maximum of ${MAX_LABEL_BYTES}`);
-    }
-    if (value !== '') out[key] = value;
-  }
-  return out;
-}
-
-function checkFieldPaths(digest: Digest, fieldPaths: string[] | undefined): void {
-  for (const path of fieldPaths ?? []) {
-    if (path === 'labels' || (path.startsWith('labels.') && path.length > 'labels.'.length)) continue;
-    throw invalidArgument(`cannot update ${JSON.stringify(path)} field on content info ${digest}`);
-  }
-}
-
-function applyLabelUpdate(
-  current: Record<string, string>,
-  given: Record<string, string>,
-  fieldPaths: string[] | undefined,
-): Record<string, string> {
-  if (fieldPaths === undefined || fieldPaths.length === 0 || fieldPaths.includes('labels')) return checkLabels(given);
-  const next = { ...current };
-  for (const path of fieldPaths) {
-    const key = path.slice('labels.'.length);
-    const value = given[key];
-    if (value === undefined || value === '') delete next[key];
-    else next[key] = value;
-  }
-  return checkLabels(next);
-}
-
-function resolveRange(size: number, range: { start: number; end?: number } | undefined): { start: number; end: number } {
-  if (range === undefined) return { start: 0, end: size };
-  const { start, end } = range;
-  if (!Number.isSafeInteger(start) || start < 0) throw invalidArgument(`invalid range start ${String(start)}`);
-  if (start > size) throw invalidArgument(`range start ${start} is beyond the blob size ${size}`);
-  if (end === undefined) return { start, end: size };
-  if (!Number.isSafeInteger(end) || end < start) throw invalidArgument(`invalid range end ${String(end)} for start ${start}`);
-  return { start, end: Math.min(end + 1, size) };
-}
-
-function digestNotFound(digest: string): EngineError {
-  return notFound(`content digest ${digest} not found`);
-}
-
-function contentExists(digest: Digest): EngineError {
-  return alreadyExists(`content ${digest} already exists`);
-}
-
-function ingestNotFound(ref: string): EngineError {
-  return notFound(`ingest ref ${ref} not found`);
-}
-
-function refLocked(ref: string): EngineError {
-  return new EngineError('unavailable', `ref ${ref} locked`);
 }

@@ -310,14 +310,14 @@ export class ImageService {
       if (this.users.containersUsing(rec.id).length > 0) continue;
       if (until !== undefined && s.created.getTime() >= until) continue;
       if (f && !f.matchLabels(s.labels)) continue;
-      const before = await this.layerBytes();
+      const before = this.uniqueLayerBytes();
       try {
         deleted.push(...(await this.remove(rec.id, { force: !danglingOnly })));
       } catch (err) {
         if (err instanceof EngineError && err.kind === 'conflict') continue;
         throw err;
       }
-      spaceReclaimed += before - (await this.layerBytes());
+      spaceReclaimed += before - this.uniqueLayerBytes();
     }
     return { deleted, spaceReclaimed };
   }
@@ -325,10 +325,6 @@ export class ImageService {
   diskUsage(): ImageDiskUsage {
     const images = this.list({ all: true, withContainerCounts: true });
     return { images, layersSize: this.uniqueLayerBytes() };
-  }
-
-  private async layerBytes(): Promise<number> {
-    return this.uniqueLayerBytes();
   }
 
   private uniqueLayerBytes(): number {

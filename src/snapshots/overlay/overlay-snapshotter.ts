@@ -21,34 +21,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { errorMessage, invalidArgument } from '../../core/errors.js';
 import type { Mount } from '../../core/mount.js';
-import {
-  SnapshotMetastore,
-  mountPointsUnder,
-  toSnapshotInfo,
-  type SnapshotRecord,
-} from '../snapshot-metastore.js';
-import type {
-  SnapshotCleaner,
-  SnapshotInfo,
-  SnapshotOpts,
-  SnapshotUsage,
-  Snapshotter,
-} from '../snapshotter.js';
+import { MetastoreSnapshotter, type SnapshotLayout } from '../metastore-snapshotter.js';
+import { SnapshotMetastore, mountPointsUnder, type SnapshotRecord } from '../snapshot-metastore.js';
 
 const execFileAsync = promisify(execFile);
 
 /** Prefix of the scratch directory supported() makes under the root (a temp name). */
 const CHECK_PREFIX = '.tmp-overlay-check-';
 
-export class OverlaySnapshotter implements Snapshotter, SnapshotCleaner {
-  readonly #store: SnapshotMetastore;
-
-  private constructor(store: SnapshotMetastore) {
-    this.#store = store;
-  }
-
+export const OverlaySnapshotter = {
   /** Creates the layout under `root` if needed and loads the metadata. */
-  static async open(root: string): Promise<OverlaySnapshotter> {
+  async open(root: string): Promise<MetastoreSnapshotter> {
     const store = await SnapshotMetastore.open(root);
     // ':' separates lowerdirs and ',' separates options: such a root cannot be expressed.
     if (/[:,]/.test(store.root)) {
@@ -56,8 +39,8 @@ export class OverlaySnapshotter implements Snapshotter, SnapshotCleaner {
       throw invalidArgument(`overlay snapshotter root ${store.root} must not contain ':' or ','`);
     }
     await removeStaleChecks(store.root);
-    return new OverlaySnapshotter(store);
-  }
+    return new MetastoreSnapshotter(store, overlayLayout(store));
+  },
 
   /**
    * Whether overlayfs works on the filesystem of `root`: mounts a small overlay in a scratch
@@ -66,7 +49,7 @@ export class OverlaySnapshotter implements Snapshotter, SnapshotCleaner {
    * and removes everything. Fails e.g. on overlayfs-on-overlayfs, without root, or on
    * filesystems without trusted xattrs; the daemon then falls back to the native snapshotter.
    */
-  static async supported(root: string): Promise<{ ok: boolean; reason?: string }> {
+  async supported(root: string): Promise<{ ok: boolean; reason?: string }> {
     let dir: string;
     try {
       await mkdir(root, { recursive: true, mode: 0o700 });
@@ -82,89 +65,40 @@ export class OverlaySnapshotter implements Snapshotter, SnapshotCleaner {
     } finally {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }
-  }
+  },
+};
 
-  async stat(key: string): Promise<SnapshotInfo> {
-    return toSnapshotInfo(this.#store.get(key));
-  }
-
-  async update(info: SnapshotInfo, fieldPaths?: string[]): Promise<SnapshotInfo> {
-    return this.#store.update(info, fieldPaths);
-  }
-
-  async usage(key: string): Promise<SnapshotUsage> {
-    return this.#store.usage(key);
-  }
-
-  async mounts(key: string): Promise<Mount[]> {
-    const { record, parents } = this.#store.resolve(key);
-    if (record.kind === 'committed') {
-      throw invalidArgument(`snapshot ${key} is committed; only active snapshots and views have mounts`);
-    }
-    return this.#mounts(record, parents);
-  }
-
-  async prepare(key: string, parent?: string, opts?: SnapshotOpts): Promise<Mount[]> {
-    const { record, parents } = await this.#store.create('active', key, parent, opts?.labels, async (dir) => {
+function overlayLayout(store: SnapshotMetastore): SnapshotLayout {
+  const fsOf = (r: SnapshotRecord): string => store.fsDir(r.id);
+  return {
+    async populate(_key: string, dir: string): Promise<void> {
       await mkdir(join(dir, 'fs'), { mode: 0o755 });
       await mkdir(join(dir, 'work'), { mode: 0o700 });
-    });
-    return this.#mounts(record, parents);
-  }
+    },
 
-  async view(key: string, parent?: string, opts?: SnapshotOpts): Promise<Mount[]> {
-    const { record, parents } = await this.#store.create('view', key, parent, opts?.labels, async (dir) => {
-      await mkdir(join(dir, 'fs'), { mode: 0o755 });
-    });
-    return this.#mounts(record, parents);
-  }
-
-  async commit(name: string, key: string, opts?: SnapshotOpts): Promise<void> {
-    await this.#store.commit(name, key, opts?.labels);
-  }
-
-  async remove(key: string): Promise<void> {
-    await this.#store.remove(key);
-  }
-
-  async *list(): AsyncIterable<SnapshotInfo> {
-    for (const r of this.#store.records()) yield toSnapshotInfo(r);
-  }
-
-  async cleanup(): Promise<void> {
-    await this.#store.cleanup();
-  }
-
-  async close(): Promise<void> {
-    await this.#store.close();
-  }
-
-  #fs(r: SnapshotRecord): string {
-    return this.#store.fsDir(r.id);
-  }
-
-  #mounts(r: SnapshotRecord, parents: readonly SnapshotRecord[]): Mount[] {
-    const lowers = parents.map((p) => this.#fs(p));
-    if (r.kind === 'active') {
-      if (lowers.length === 0) return [{ type: 'bind', source: this.#fs(r), options: ['rbind', 'rw'] }];
-      return [
-        {
-          type: 'overlay',
-          source: 'overlay',
-          options: [
-            'index=off',
-            `lowerdir=${lowers.join(':')}`,
-            `upperdir=${this.#fs(r)}`,
-            `workdir=${join(this.#store.snapshotDir(r.id), 'work')}`,
-          ],
-        },
-      ];
-    }
-    const [only] = lowers;
-    if (only === undefined) return [{ type: 'bind', source: this.#fs(r), options: ['rbind', 'ro'] }];
-    if (lowers.length === 1) return [{ type: 'bind', source: only, options: ['rbind', 'ro'] }];
-    return [{ type: 'overlay', source: 'overlay', options: [`lowerdir=${lowers.join(':')}`] }];
-  }
+    mounts(r: SnapshotRecord, parents: readonly SnapshotRecord[]): Mount[] {
+      const lowers = parents.map(fsOf);
+      if (r.kind === 'active') {
+        if (lowers.length === 0) return [{ type: 'bind', source: fsOf(r), options: ['rbind', 'rw'] }];
+        return [
+          {
+            type: 'overlay',
+            source: 'overlay',
+            options: [
+              'index=off',
+              `lowerdir=${lowers.join(':')}`,
+              `upperdir=${fsOf(r)}`,
+              `workdir=${join(store.snapshotDir(r.id), 'work')}`,
+            ],
+          },
+        ];
+      }
+      const [only] = lowers;
+      if (only === undefined) return [{ type: 'bind', source: fsOf(r), options: ['rbind', 'ro'] }];
+      if (lowers.length === 1) return [{ type: 'bind', source: only, options: ['rbind', 'ro'] }];
+      return [{ type: 'overlay', source: 'overlay', options: [`lowerdir=${lowers.join(':')}`] }];
+    },
+  };
 }
 
 // The body of supported(): returns why overlay does not work in `dir`, or undefined if it does.
