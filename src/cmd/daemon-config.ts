@@ -29,6 +29,8 @@ export interface DaemonConfig {
   dns: string[];
   dnsSearch: string[];
   dnsOpts: string[];
+  /** Parent cgroup of containers (dockerd's cgroup-parent). */
+  cgroupParent: string;
 }
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
@@ -54,6 +56,7 @@ export interface DaemonFlags {
   liveRestore?: boolean;
   bip?: string;
   dns?: string[];
+  cgroupParent?: string;
 }
 
 /** daemon.json key → the flag that sets the same thing (for the "both" check). */
@@ -80,6 +83,7 @@ const FILE_KEYS: Record<string, keyof DaemonFlags | null> = {
   dns: 'dns',
   'dns-search': null,
   'dns-opts': null,
+  'cgroup-parent': 'cgroupParent',
 };
 
 export class ConfigError extends Error {
@@ -191,6 +195,7 @@ export function resolveConfig(flags: DaemonFlags, file: Record<string, unknown>,
     dns: flags.dns ?? list('dns') ?? [],
     dnsSearch: list('dns-search') ?? [],
     dnsOpts: list('dns-opts') ?? [],
+    cgroupParent: flags.cgroupParent ?? s('cgroup-parent') ?? '/berth',
   };
   const storageDriver = flags.storageDriver ?? s('storage-driver');
   if (storageDriver) cfg.storageDriver = storageDriver;
@@ -248,6 +253,7 @@ const FLAG_SPECS: { name: string; short?: string; value?: string; multiple?: boo
   { name: 'live-restore', help: 'keep containers running while the daemon is down' },
   { name: 'bip', value: 'cidr', help: 'address of the default bridge network' },
   { name: 'dns', value: 'ip', multiple: true, help: 'DNS server for containers' },
+  { name: 'cgroup-parent', value: 'path', help: 'parent cgroup of all containers (default "/berth")' },
   { name: 'validate', help: 'validate the configuration and exit' },
   { name: 'help', short: 'h', help: 'print this help and exit' },
   { name: 'version', short: 'v', help: 'print the version and exit' },
@@ -305,6 +311,7 @@ export function parseDaemonArgs(argv: string[]): ParsedDaemonArgs {
   set('liveRestore', bool('live-restore'));
   set('bip', str('bip'));
   set('dns', list('dns'));
+  set('cgroupParent', str('cgroup-parent'));
   return {
     flags,
     configFile: str('config-file') ?? DEFAULT_CONFIG_FILE,

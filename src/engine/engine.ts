@@ -1,12 +1,14 @@
 // The composition of the engine's stores and services for one data root. cmd/daemon.ts
 // reads the configuration and calls openEngine(); nothing here reads flags or environment.
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { LocalContentStore } from '../content/local/local-content-store.js';
 import { EngineError } from '../core/errors.js';
 import { applyLayer } from '../diff/apply-layer.js';
+import { ConmonTaskService } from '../runtime/conmon-task-service.js';
+import { readLog } from '../runtime/k8s-file-log.js';
 import { NativeSnapshotter } from '../snapshots/native/native-snapshotter.js';
 import { OverlaySnapshotter } from '../snapshots/overlay/overlay-snapshotter.js';
 import { type Snapshotter, isSnapshotCleaner } from '../snapshots/snapshotter.js';
@@ -16,6 +18,10 @@ import { GarbageCollector, type GcRoots } from './gc/garbage-collector.js';
 import { ImageService } from './images/image-service.js';
 import { ImageStore } from './images/image-store.js';
 import { ImageTransfer } from './images/image-transfer.js';
+import { ContainerIo, type LogEntry, type LogReader } from './containers/container-io.js';
+import { ContainerService } from './containers/container-service.js';
+import { ContainerStore } from './containers/container-store.js';
+import { ExecService } from './containers/exec-service.js';
 import { LABEL_SIZE } from './images/unpacker.js';
 import { type EngineSettings, SystemService, engineId, readHostFacts } from './system/system-service.js';
 
@@ -25,6 +31,8 @@ export type StorageDriver = 'overlay2' | 'vfs';
 export interface EngineOptions extends Omit<EngineSettings, 'storageDriver'> {
   /** undefined: overlay2 when the kernel supports it here, else vfs. */
   storageDriver?: string;
+  /** Parent cgroup of every container. */
+  cgroupParent: string;
 }
 
 export interface Engine {
@@ -33,6 +41,9 @@ export interface Engine {
   readonly images: ImageService;
   readonly imageTransfer: ImageTransfer;
   readonly system: SystemService;
+  readonly containers: ContainerService;
+  readonly containerIo: ContainerIo;
+  readonly exec: ExecService;
   close(): Promise<void>;
 }
 
@@ -51,6 +62,7 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
   const snapshotter: Snapshotter =
     driver === 'overlay2' ? await OverlaySnapshotter.open(snapshotRoot) : await NativeSnapshotter.open(snapshotRoot);
   const imageStore = await ImageStore.open(join(root, 'images'));
+  const containerStore = await ContainerStore.open(join(root, 'containers'));
 
   const imageRoots: GcRoots = {
     *blobs() {
@@ -67,10 +79,46 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
       }
     },
   };
-  const gc = new GarbageCollector(content, snapshotter, [imageRoots], log.child({ module: 'gc' }), LABEL_SIZE);
+  const containerRoots: GcRoots = {
+    *blobs() {},
+    *snapshots() {
+      for (const rec of containerStore.list()) yield rec.snapshotKey;
+    },
+  };
+  const gc = new GarbageCollector(content, snapshotter, [imageRoots, containerRoots], log.child({ module: 'gc' }), LABEL_SIZE);
   const events = new EventBus();
   const images = new ImageService(imageStore, content, events, gc);
   const imageTransfer = new ImageTransfer({ content, snapshotter, applyLayer, images, gc });
+
+  const tasks = new ConmonTaskService({
+    stateDir: join(opts.execRoot, 'tasks'),
+    runcRoot: join(opts.execRoot, 'runtimes'),
+    runtimes: opts.runtimes,
+    defaultRuntime: opts.defaultRuntime,
+    log: log.child({ module: 'runtime' }),
+  });
+  const host = await readHostFacts(root);
+  const containers = new ContainerService({
+    store: containerStore,
+    images,
+    snapshotter,
+    tasks,
+    events,
+    log: log.child({ module: 'containers' }),
+    settings: {
+      defaultRuntime: opts.defaultRuntime,
+      cgroupParent: opts.cgroupParent,
+      ...(await findInit(opts.initBinary)),
+      ncpu: host.ncpu,
+      memTotal: host.memTotal,
+      arch: ociArch(),
+      cgroupVersion: host.cgroupVersion === '2' ? 2 : 1,
+      maxHardLimits: await hardLimits(),
+    },
+  });
+  images.setUsers(containers);
+  const containerIo = new ContainerIo(containers, readContainerLog);
+  const exec = new ExecService(containers);
 
   // Start-up reconciliation: what a crash left half-made goes now (see docs/storage.md).
   await content.cleanupIngests(0, (ref) => !ONE_SHOT_INGEST.test(ref));
@@ -84,15 +132,21 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
     );
   }
 
+  await containers.restore();
+
   const id = await engineId(root);
-  const host = await readHostFacts(root);
-  const system = new SystemService(id, host, settings, () => ({
-    images: imageStore.list().length,
-    containers: 0,
-    containersRunning: 0,
-    containersPaused: 0,
-    containersStopped: 0,
-  }));
+  const system = new SystemService(id, host, settings, () => {
+    const all = containerStore.list();
+    const running = all.filter((c) => c.state.status === 'running' || c.state.status === 'restarting').length;
+    const paused = all.filter((c) => c.state.status === 'paused').length;
+    return {
+      images: imageStore.list().length,
+      containers: all.length,
+      containersRunning: running,
+      containersPaused: paused,
+      containersStopped: all.length - running - paused,
+    };
+  });
 
   return {
     settings,
@@ -100,6 +154,9 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
     images,
     imageTransfer,
     system,
+    containers,
+    containerIo,
+    exec,
     async close() {
       await snapshotter.close();
     },
@@ -150,4 +207,65 @@ async function chooseDriver(root: string, wanted: string | undefined, log: Logge
   }
   if (!recorded) await writeFileAtomic(file, `${driver}\n`);
   return driver;
+}
+
+/** conmon's log lines come without their newline; Docker's logs carry it (unless partial). */
+const readContainerLog: LogReader = (path, opts) => {
+  const { stopWhen, ...rest } = opts;
+  const entries = readLog(path, { ...rest, ...(stopWhen ? { done: stopWhen } : {}) });
+  return (async function* (): AsyncGenerator<LogEntry> {
+    try {
+      for await (const e of entries) {
+        yield { time: e.time, stream: e.stream, line: e.partial ? e.line : Buffer.concat([e.line, NEWLINE]) };
+      }
+    } catch (err) {
+      // A container that never started has no log yet.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  })();
+};
+const NEWLINE = Buffer.from('\n');
+
+/** The static init for --init: Docker's docker-init is tini; busybox images need a static one. */
+async function findInit(configured: string): Promise<{ initPath?: string }> {
+  const candidates = configured.startsWith('/') ? [configured] : ['/usr/bin/tini-static', '/usr/bin/catatonit', '/usr/libexec/podman/catatonit'];
+  for (const c of candidates) {
+    if (await access(c).then(() => true, () => false)) return { initPath: c };
+  }
+  return {};
+}
+
+function ociArch(): string {
+  return process.arch === 'x64' ? 'amd64' : process.arch;
+}
+
+/** The daemon's hard rlimits (from /proc/self/limits): containers may not ask for more. */
+async function hardLimits(): Promise<Record<string, number>> {
+  const names: Record<string, string> = {
+    'Max open files': 'nofile',
+    'Max processes': 'nproc',
+    'Max core file size': 'core',
+    'Max locked memory': 'memlock',
+    'Max file size': 'fsize',
+    'Max stack size': 'stack',
+    'Max cpu time': 'cpu',
+    'Max data size': 'data',
+    'Max address space': 'as',
+    'Max file locks': 'locks',
+    'Max pending signals': 'sigpending',
+    'Max msgqueue size': 'msgqueue',
+    'Max nice priority': 'nice',
+    'Max realtime priority': 'rtprio',
+    'Max resident set': 'rss',
+  };
+  const out: Record<string, number> = {};
+  const text = await readFile('/proc/self/limits', 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
+    for (const [label, name] of Object.entries(names)) {
+      if (!line.startsWith(label)) continue;
+      const hard = line.slice(label.length).trim().split(/\s+/)[1];
+      out[name] = hard === undefined || hard === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(hard);
+    }
+  }
+  return out;
 }

@@ -26,6 +26,11 @@ export interface TaskIo {
   terminal: boolean;
   /** Keep a pipe (or the terminal) open to the process's stdin (docker -i). */
   stdin: boolean;
+  /**
+   * Close the process's stdin when an attached client closes its input or detaches (Docker's
+   * StdinOnce; exec sessions always behave so). Otherwise stdin stays open for later attaches.
+   */
+  stdinOnce?: boolean;
   /** The container's log file, written by the monitor (k8s-file format). Exec sessions: none. */
   logPath?: string;
   /** Initial terminal size. */

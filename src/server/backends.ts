@@ -19,6 +19,26 @@ import type {
 } from '../engine/images/image-service.js';
 import type { SaveHandle } from '../engine/images/image-transfer.js';
 import type { SystemInfo, VersionInfo } from '../engine/system/system-service.js';
+import type { Filters } from '../core/filters.js';
+import type { AttachSession } from '../engine/containers/attach-session.js';
+import type {
+  AttachOptions,
+  LogEntry,
+  LogsOptions,
+  StatsSample,
+  TopResult,
+  WaitCondition,
+  WaitResult,
+} from '../engine/containers/container-io.js';
+import type { ContainerRecord } from '../engine/containers/container-record.js';
+import type {
+  CreateResult,
+  RemoveOptions,
+  StopOptions,
+  UpdateRequest,
+} from '../engine/containers/container-service.js';
+import type { ExecConfig, ExecInstance, ExecStartOptions, ExecStarted } from '../engine/containers/exec-service.js';
+import type { CreateRequest } from '../engine/containers/spec/container-spec.js';
 
 export interface SystemBackend {
   info(): SystemInfo;
@@ -31,6 +51,8 @@ export interface EventsBackend {
 }
 
 export interface ImageBackend {
+  /** An image by reference or ID, or undefined (for filters that name images). */
+  find(refOrId: string): { id: string } | undefined;
   list(opts: ImageListOptions): ImageSummary[];
   inspect(refOrId: string): Promise<ImageDetails>;
   history(refOrId: string): Promise<ImageHistoryItem[]>;
@@ -46,9 +68,47 @@ export interface ImageTransferBackend {
   import(input: Readable, opts: ImportOptions): Promise<ImageRecord>;
 }
 
+export interface ContainerBackend {
+  create(req: CreateRequest): Promise<CreateResult>;
+  resolve(ref: string): ContainerRecord;
+  list(): ContainerRecord[];
+  start(ref: string): Promise<void>;
+  stop(ref: string, opts: StopOptions): Promise<void>;
+  restart(ref: string, opts: StopOptions): Promise<void>;
+  kill(ref: string, signal?: string): Promise<void>;
+  pause(ref: string): Promise<void>;
+  unpause(ref: string): Promise<void>;
+  remove(ref: string, opts: RemoveOptions): Promise<void>;
+  rename(ref: string, name: string): Promise<void>;
+  update(ref: string, req: UpdateRequest): Promise<string[]>;
+  prune(filters: Filters): Promise<{ deleted: string[]; spaceReclaimed: number }>;
+}
+
+export interface ContainerIoBackend {
+  attach(ref: string, opts: AttachOptions): Promise<AttachSession>;
+  logs(ref: string, opts: LogsOptions): { tty: boolean; entries: AsyncIterable<LogEntry> };
+  wait(ref: string, condition: WaitCondition, signal?: AbortSignal): Promise<WaitResult>;
+  resize(ref: string, size: { rows: number; cols: number }): Promise<void>;
+  top(ref: string, psArgs?: string): Promise<TopResult>;
+  stats(ref: string): Promise<StatsSample | undefined>;
+}
+
+export interface ExecBackend {
+  create(ref: string, config: ExecConfig): string;
+  get(id: string): ExecInstance;
+  /** Throws what moby answers before hijacking (no such exec, not running, paused). */
+  checkStart(id: string): ExecInstance;
+  idsOf(containerId: string): string[];
+  start(id: string, opts: ExecStartOptions): Promise<ExecStarted>;
+  resize(id: string, size: { rows: number; cols: number }): Promise<void>;
+}
+
 export interface Backends {
   system: SystemBackend;
   events: EventsBackend;
   images: ImageBackend;
   imageTransfer: ImageTransferBackend;
+  containers: ContainerBackend;
+  containerIo: ContainerIoBackend;
+  exec: ExecBackend;
 }

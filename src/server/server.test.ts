@@ -70,7 +70,7 @@ describe('unknown routes', () => {
   const cases: [method: InjectOptions['method'], url: string][] = [
     ['GET', '/nope'],
     ['GET', '/v1.44/nope'],
-    ['GET', '/containers/json'],
+    ['GET', '/plugins/json'],
     ['PATCH', '/version'],
     ['PUT', '/_ping'],
     ['DELETE', '/info'],

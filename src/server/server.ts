@@ -10,9 +10,12 @@ import type { Backends } from './backends.js';
 import { JSON_CONTENT_TYPE, errorBody, httpStatusOf } from './errors.js';
 import { type ServerIdentity, standardHeaders } from './reply.js';
 import { apiVersion, setApiVersion } from './request.js';
+import { registerContainerRoutes } from './routes/containers.js';
+import { registerExecRoutes } from './routes/exec.js';
 import { registerImageRoutes } from './routes/images.js';
 import { registerSystemRoutes } from './routes/system.js';
 import type { RouteContext } from './route-context.js';
+import { serveUpgrades } from './upgrade.js';
 
 export interface ApiServerOptions {
   backends: Backends;
@@ -101,5 +104,8 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
 
   registerSystemRoutes(app, ctx);
   registerImageRoutes(app, ctx);
+  registerContainerRoutes(app, ctx);
+  registerExecRoutes(app, ctx);
+  serveUpgrades(app.server, ctx, opts.logger);
   return app;
 }

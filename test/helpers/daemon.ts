@@ -4,10 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mountsUnder } from './env.js';
 
@@ -47,6 +47,8 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
   const dataRoot = join(dir, 'data');
   const execRoot = join(dir, 'exec');
   const configFile = join(dir, 'daemon.json');
+  // Containers' cgroups under a name of this test's, checked and removed afterwards.
+  const cgroupParent = `/berth-test-${basename(dir)}`;
   writeFileSync(configFile, JSON.stringify(opts.config ?? {}));
   mkdirSync(dataRoot, { recursive: true });
   let child: ChildProcess | undefined;
@@ -60,6 +62,7 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
       '--exec-root', execRoot,
       '-H', `unix://${socket}`,
       '--config-file', configFile,
+      '--cgroup-parent', cgroupParent,
       '--debug',
       ...(opts.args ?? []),
     ];
@@ -97,8 +100,11 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
     await daemon.stop();
     const log = daemon.log();
     const left = mountsUnder(dir);
+    const cgroups = leftoverCgroups(cgroupParent);
+    removeCgroups(cgroupParent);
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(left, [], `mounts left behind under ${dir}`);
+    assert.deepEqual(cgroups, [], 'container cgroups left behind');
     // berthd survives errors nobody handled, but they are bugs: fail the test that caused one.
     const unhandled = log.split('\n').filter((l) => /"msg":"(uncaught exception|unhandled rejection)"/.test(l));
     assert.deepEqual(unhandled, [], 'berthd logged errors that nobody handled');
@@ -223,4 +229,39 @@ export function jsonLines(text: string): Record<string, unknown>[] {
     .split(/\r?\n/)
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
+
+/** Container cgroup directories still present under the parent, in any hierarchy. */
+export function leftoverCgroups(parent: string): string[] {
+  const out: string[] = [];
+  for (const controller of existsSync(CGROUP_ROOT) ? readdirSync(CGROUP_ROOT) : []) {
+    const dir = join(CGROUP_ROOT, controller, parent);
+    if (!existsSync(dir)) continue;
+    for (const child of readdirSync(dir)) {
+      if (statSync(join(dir, child)).isDirectory()) out.push(join(dir, child));
+    }
+  }
+  return out;
+}
+
+/** Removes the (empty) parent cgroup directories a test daemon's containers used. */
+export function removeCgroups(parent: string): void {
+  for (const controller of existsSync(CGROUP_ROOT) ? readdirSync(CGROUP_ROOT) : []) {
+    const dir = join(CGROUP_ROOT, controller, parent);
+    if (!existsSync(dir)) continue;
+    for (const child of readdirSync(dir)) {
+      try {
+        if (statSync(join(dir, child)).isDirectory()) rmdirSync(join(dir, child));
+      } catch {
+        // Busy: a process is still in it; the assertion reports it.
+      }
+    }
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Not empty: reported above.
+    }
+  }
 }

@@ -10,6 +10,7 @@
 //   // res.statusCode === 404, fake.images.lastName === 'alpine'
 
 import assert from 'node:assert/strict';
+import { EngineError } from '../../core/errors.js';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
@@ -133,6 +134,10 @@ export class FakeImages implements ImageBackend {
     { id: IMAGE_ID, created: new Date(CREATED), createdBy: '/bin/sh -c #(nop) CMD ["sh"]', tags: ['busybox:latest'], size: 0, comment: '' },
   ];
   removeResult: ImageRemoveItem[] = [{ untagged: 'busybox:latest' }, { deleted: IMAGE_ID }];
+
+  find(refOrId: string): { id: string } | undefined {
+    return refOrId === 'busybox' || refOrId === 'busybox:latest' || IMAGE_ID.includes(refOrId) ? { id: IMAGE_ID } : undefined;
+  }
   pruneResult: ImagePruneResult = { deleted: [], spaceReclaimed: 0 };
 
   lastList?: ImageListOptions;
@@ -248,12 +253,48 @@ export interface FakeBackends extends Backends {
   imageTransfer: FakeImageTransfer;
 }
 
+/** Container backends for server tests that do not exercise them: every call is refused. */
+function notFaked(what: string): never {
+  throw new EngineError('not-implemented', `${what} is not faked`);
+}
+
 export function fakeBackends(): FakeBackends {
   return {
     system: new FakeSystem(),
     events: new EventBus(),
     images: new FakeImages(),
     imageTransfer: new FakeImageTransfer(),
+    containers: {
+      create: async () => notFaked('create'),
+      resolve: (ref) => notFaked(`container ${ref}`),
+      list: () => [],
+      start: async () => notFaked('start'),
+      stop: async () => notFaked('stop'),
+      restart: async () => notFaked('restart'),
+      kill: async () => notFaked('kill'),
+      pause: async () => notFaked('pause'),
+      unpause: async () => notFaked('unpause'),
+      remove: async () => notFaked('remove'),
+      rename: async () => notFaked('rename'),
+      update: async () => notFaked('update'),
+      prune: async () => ({ deleted: [], spaceReclaimed: 0 }),
+    },
+    containerIo: {
+      attach: async () => notFaked('attach'),
+      logs: () => notFaked('logs'),
+      wait: async () => notFaked('wait'),
+      resize: async () => notFaked('resize'),
+      top: async () => notFaked('top'),
+      stats: async () => notFaked('stats'),
+    },
+    exec: {
+      create: () => notFaked('exec create'),
+      get: (id) => notFaked(`exec ${id}`),
+      checkStart: (id) => notFaked(`exec ${id}`),
+      idsOf: () => [],
+      start: async () => notFaked('exec start'),
+      resize: async () => notFaked('exec resize'),
+    },
   };
 }
 

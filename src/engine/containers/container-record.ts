@@ -1,0 +1,65 @@
+// What the engine keeps about a container: its spec (fixed at create), where its files are,
+// and its state (changed by the lifecycle). Persisted as one JSON document per container.
+
+import type { Digest } from '../../core/digest.js';
+import type { ContainerSpec } from './spec/container-spec.js';
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
+
+export interface HealthLogEntry {
+  start: string;
+  end: string;
+  exitCode: number;
+  output: string;
+}
+
+export interface HealthState {
+  status: HealthStatus;
+  failingStreak: number;
+  log: HealthLogEntry[];
+}
+
+export interface ContainerState {
+  status: ContainerStatus;
+  pid: number;
+  exitCode: number;
+  error: string;
+  oomKilled: boolean;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Restarts made by the restart policy since the last start by a user. */
+  restartCount: number;
+  /** Set by `docker stop` (or kill): an unless-stopped policy does not restart it. */
+  stoppedByUser: boolean;
+  health?: HealthState;
+}
+
+export interface ContainerRecord {
+  id: string;
+  /** Without the leading slash. */
+  name: string;
+  created: string;
+  imageId: Digest;
+  spec: ContainerSpec;
+  state: ContainerState;
+  /** The snapshot holding the container's writable layer. */
+  snapshotKey: string;
+  /** The OCI runtime that runs it. */
+  runtime: string;
+}
+
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export function initialState(): ContainerState {
+  return {
+    status: 'created',
+    pid: 0,
+    exitCode: 0,
+    error: '',
+    oomKilled: false,
+    restartCount: 0,
+    stoppedByUser: false,
+  };
+}
