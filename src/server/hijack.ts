@@ -190,3 +190,12 @@ export async function readUpgradeBody(socket: Duplex, head: Buffer, length: numb
 export function isUpgrade(req: IncomingMessage): boolean {
   return (req.headers.connection ?? '').toLowerCase().includes('upgrade') && (req.headers.upgrade ?? '').toLowerCase() === 'tcp';
 }
+
+/**
+ * An exec that could not start, reported in the stream as moby does: the error text on
+ * stdout (a stdout frame unless the session has a TTY); the exit code comes from inspect.
+ */
+export function startErrorBytes(err: unknown, tty: boolean): Buffer {
+  const text = Buffer.from(`${errorMessage(err)}\r\n`);
+  return tty ? text : Buffer.concat([frameHeader('stdout', text.length), text]);
+}

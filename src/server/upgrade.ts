@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { EngineError } from '../core/errors.js';
 import { API_VERSION, MIN_API_VERSION, apiVersionBefore, compareApiVersions } from '../api/version.js';
 import { toExecStart } from './convert/exec.js';
-import { parseDetachKeys, pumpSession, readUpgradeBody, streamContentType, writeSocketError } from './hijack.js';
+import { parseDetachKeys, pumpSession, readUpgradeBody, startErrorBytes, streamContentType, writeSocketError } from './hijack.js';
 import { standardHeaders } from './reply.js';
 import type { RouteContext } from './route-context.js';
 import { attachOptions } from './routes/containers.js';
@@ -96,7 +96,7 @@ async function handle(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: R
     try {
       started = await ctx.backends.exec.start(e.id, opts);
     } catch (err) {
-      socket.end(`${(err as Error).message}\r\n`);
+      socket.end(startErrorBytes(err, tty));
       return;
     }
     if (!started.session) {

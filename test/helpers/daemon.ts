@@ -97,6 +97,9 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
     start,
   };
   t.after(async () => {
+    // Containers outlive berthd by design: remove them while it runs, or their mounts,
+    // monitors and cgroups stay behind.
+    await removeAllContainers(daemon).catch(() => undefined);
     await daemon.stop();
     const log = daemon.log();
     const left = mountsUnder(dir);
@@ -264,4 +267,12 @@ export function removeCgroups(parent: string): void {
       // Not empty: reported above.
     }
   }
+}
+
+/** Force-removes every container of a running test daemon. */
+export async function removeAllContainers(d: TestDaemon): Promise<void> {
+  if (!(await ping(d.socket))) return;
+  const list = await api(d, 'GET', '/containers/json?all=1');
+  if (list.status !== 200) return;
+  for (const c of list.json<{ Id: string }[]>()) await api(d, 'DELETE', `/containers/${c.Id}?force=1`);
 }

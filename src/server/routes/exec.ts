@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { apiVersionBefore } from '../../api/version.js';
 import { toExecConfig, toExecStart } from '../convert/exec.js';
-import { parseDetachKeys, pumpSession, streamContentType } from '../hijack.js';
+import { parseDetachKeys, pumpSession, startErrorBytes, streamContentType } from '../hijack.js';
 import { sendJson } from '../reply.js';
 import { apiVersion, int, query } from '../request.js';
 import type { RouteContext } from '../route-context.js';
@@ -35,7 +35,7 @@ export function registerExecRoutes(app: FastifyInstance, ctx: RouteContext): voi
     try {
       started = await exec.start(e.id, opts);
     } catch (err) {
-      socket.end(`${(err as Error).message}\r\n`);
+      socket.end(startErrorBytes(err, tty));
       return;
     }
     if (!started.session) {
