@@ -100,6 +100,8 @@ const MAX_SOCKET_PATH = 107;
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 /** conmon 2.1.6 applies the first of two control messages it reads at once twice and drops the second. */
 const RESIZE_GAP_MS = 20;
+/** How often a waiting task checks that its conmon is still alive. */
+const MONITOR_CHECK_MS = 1000;
 /** How long delete waits for conmon to record the exit of a container it killed. */
 const DELETE_EXIT_WAIT_MS = 10_000;
 
@@ -235,17 +237,23 @@ export class ConmonTaskService implements TaskService {
         return undefined;
       }
       const runc = this.runc(rec.runtime);
+      // A runtime that fails to delete (a broken one) must not keep the rootfs mounted and the
+      // state around: its error is logged and the rest of the clean-up goes on.
+      const runtimeDelete = (): Promise<void> =>
+        ignoreNotFound(runc.delete(id, { force: true })).catch((err: unknown) => {
+          this.log.warn({ err, id }, 'the runtime could not delete the container');
+        });
       let exit = await readExitFile(this.env.exitDir, id);
       if (exit !== undefined) {
         // Stopped: nothing runs on the rootfs any more, so both can go at once.
         const status = await this.env.exitStatus(rec, exit);
-        await Promise.all([ignoreNotFound(runc.delete(id, { force: true })), unmountAll(rec.rootfs)]);
+        await Promise.all([runtimeDelete(), unmountAll(rec.rootfs)]);
         await this.cleanup(rec, { unmounted: true });
         return status;
       }
       const monitorAlive = rec.conmonPid !== undefined && (await isConmonOf(rec.conmonPid, rec.cuuid));
       // Kills the container if it still runs; conmon then records the exit.
-      await ignoreNotFound(runc.delete(id, { force: true }));
+      await runtimeDelete();
       exit = await readExitFile(this.env.exitDir, id);
       if (exit === undefined && monitorAlive) {
         exit = await this.env.exits.wait(id, AbortSignal.timeout(DELETE_EXIT_WAIT_MS)).catch(() => undefined);
@@ -495,8 +503,40 @@ class ConmonTask implements Task {
   async wait(opts: { signal?: AbortSignal } = {}): Promise<ExitStatus> {
     // After delete the exit file is gone and would never come back.
     if (this.deleted) throw notFound(`no such task: ${this.id}`);
-    const exit = await this.env.exits.wait(this.id, opts.signal);
-    return this.env.exitStatus(this.rec, exit);
+    const stop = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+    try {
+      return await Promise.race([
+        this.env.exits.wait(this.id, signal).then((exit) => this.env.exitStatus(this.rec, exit)),
+        this.monitorGone(signal),
+      ]);
+    } finally {
+      stop.abort();
+    }
+  }
+
+  /**
+   * Resolves if the container's conmon dies without recording an exit (killed by hand): the
+   * process then has nobody to collect its output or its exit code, so it is stopped, and the
+   * exit reported as a kill. Checked once a second: a read of /proc per running container.
+   */
+  private async monitorGone(signal: AbortSignal): Promise<ExitStatus> {
+    const pid = this.rec.conmonPid;
+    for (;;) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, MONITOR_CHECK_MS);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      });
+      if (signal.aborted) return new Promise<never>(() => undefined);
+      if (pid !== undefined && (await isConmonOf(pid, this.rec.cuuid))) continue;
+      const recorded = await readExitFile(this.env.exitDir, this.id);
+      if (recorded !== undefined) return this.env.exitStatus(this.rec, recorded);
+      await ignoreNotFound(this.runc.kill(this.id, 'KILL', { all: true })).catch(() => undefined);
+      return { exitCode: 137, exitedAt: new Date(), oomKilled: false };
+    }
   }
 
   resize(size: { rows: number; cols: number }): Promise<void> {

@@ -38,6 +38,7 @@ import {
 } from '../core/errors.js';
 import { fsyncDir, isTempName, writeJsonAtomic } from '../util/atomic-write.js';
 import type { SnapshotInfo, SnapshotKind, SnapshotUsage } from './snapshotter.js';
+import { mountPointsUnder } from '../util/mounts.js';
 
 export const SNAPSHOTS_DIR = 'snapshots';
 export const METADATA_DIR = 'metadata';
@@ -441,20 +442,6 @@ export async function treeUsage(dir: string): Promise<SnapshotUsage> {
     }
   }
   return { size, inodes: seen.size };
-}
-
-/** Mount points at or below `dir`, from /proc/self/mountinfo (octal escapes decoded). */
-export async function mountPointsUnder(dir: string): Promise<string[]> {
-  const text = await readFile('/proc/self/mountinfo', 'utf8');
-  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-  const out: string[] = [];
-  for (const line of text.split('\n')) {
-    const field = line.split(' ')[4];
-    if (field === undefined) continue;
-    const mp = field.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
-    if (mp === dir || mp.startsWith(prefix)) out.push(mp);
-  }
-  return out;
 }
 
 /** rm -rf that refuses to descend into a mount (it would delete another filesystem's files). */

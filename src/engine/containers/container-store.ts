@@ -6,6 +6,7 @@ import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError, noSuchContainer } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
+import { mountPointsUnder } from '../../util/mounts.js';
 import type { ContainerRecord } from './container-record.js';
 
 const RECORD_FILE = 'container.json';
@@ -131,6 +132,9 @@ export class ContainerStore {
   async remove(id: string): Promise<void> {
     const rec = this.byId.get(id);
     const dir = this.dir(id);
+    // Never move or delete a directory with a filesystem mounted below it.
+    const mounts = await mountPointsUnder(dir);
+    if (mounts.length > 0) throw new EngineError('internal', `container ${id} still has mounts: ${mounts.join(', ')}`);
     const gone = join(this.root, `${REMOVING_PREFIX}${id}`);
     await rename(dir, gone).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;

@@ -22,7 +22,8 @@ import { promisify } from 'node:util';
 import { errorMessage, invalidArgument } from '../../core/errors.js';
 import type { Mount } from '../../core/mount.js';
 import { MetastoreSnapshotter, type SnapshotLayout } from '../metastore-snapshotter.js';
-import { SnapshotMetastore, mountPointsUnder, type SnapshotRecord } from '../snapshot-metastore.js';
+import { mountPointsUnder } from '../../util/mounts.js';
+import { SnapshotMetastore, type SnapshotRecord } from '../snapshot-metastore.js';
 
 const execFileAsync = promisify(execFile);
 
