@@ -7,10 +7,13 @@ import { EngineClient } from '../client/engine-client.js';
 export interface OutputStream extends Writable {
   isTTY?: boolean;
   columns?: number;
+  rows?: number;
 }
 
 export interface InputStream extends Readable {
   isTTY?: boolean;
+  /** A terminal's raw mode (tty.ReadStream), for `run -it`. */
+  setRawMode?(mode: boolean): unknown;
 }
 
 export interface Cli {

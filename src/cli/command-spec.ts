@@ -2,6 +2,7 @@
 // its Docker-style usage line, flags and argument count. program.ts turns specs into commander
 // commands; each command file exports one spec and a run function that tests call directly.
 
+import { goQuote } from '../util/go-format.js';
 import type { Cli } from './cli.js';
 
 export interface OptionSpec {
@@ -11,6 +12,8 @@ export interface OptionSpec {
   /** Repeatable (`--filter a --filter b`): collected into an array. */
   repeat?: boolean;
   default?: string | boolean;
+  /** Accepted but left out of --help (docker's hidden aliases such as `--net`). */
+  hidden?: boolean;
 }
 
 export interface CommandSpec<O = Record<string, unknown>> {
@@ -25,22 +28,56 @@ export interface CommandSpec<O = Record<string, unknown>> {
   description: string;
   args?: { min?: number; max?: number };
   options?: OptionSpec[];
+  /**
+   * false: flags end at the first argument, as pflag's SetInterspersed(false) (`run IMAGE
+   * CMD -x`, `exec C CMD -x`, `top C -ef`): everything after it is the command's.
+   */
+  interspersed?: boolean;
   run(cli: Cli, args: string[], opts: O): Promise<number | void>;
 }
 
-/** Docker 28's wording for a wrong argument count (cli/required.go). */
+/**
+ * Docker 28's wording for a wrong argument count (cli/required.go), down to its pointer line:
+ * `See '…'` for RequiresMinArgs and, a typo docker prints, `SRun '…'` for RequiresMaxArgs.
+ */
 export function argCountError(path: string, usage: string, args: { min?: number; max?: number }, got: number): string | undefined {
   const { min, max } = args;
   const plural = (n: number): string => (n === 1 ? 'argument' : 'arguments');
   let what: string | undefined;
-  if (min !== undefined && max !== undefined && min === max && got !== min) what = `requires ${min} ${plural(min)}`;
-  else if (min !== undefined && got < min) what = `requires at least ${min} ${plural(min)}`;
-  else if (max !== undefined && got > max) what = max === 0 ? 'accepts no arguments' : `requires at most ${max} ${plural(max)}`;
+  let pointer = 'Run';
+  if (min !== undefined && max !== undefined) {
+    if (got >= min && got <= max) return undefined;
+    if (min === max) what = `requires ${min} ${plural(min)}`;
+    else if (max === 0) what = 'accepts no arguments';
+    else what = `requires at least ${min} and at most ${max} ${plural(max)}`;
+  } else if (min !== undefined && got < min) {
+    what = `requires at least ${min} ${plural(min)}`;
+    pointer = 'See';
+  } else if (max !== undefined && got > max) {
+    if (max === 0) what = 'accepts no arguments';
+    else {
+      what = `requires at most ${max} ${plural(max)}`;
+      pointer = 'SRun';
+    }
+  }
   if (!what) return undefined;
-  return `berth: '${path}' ${what}\n\n${usageBlock(path, usage)}`;
+  return `berth: '${path}' ${what}\n\nUsage:  ${path} ${usage}\n\n${pointer} '${path} --help' for more information`;
 }
 
 /** The usage line and the pointer to --help that docker prints after a usage error. */
 export function usageBlock(path: string, usage: string): string {
   return `Usage:  ${path} ${usage}\n\nRun '${path} --help' for more information`;
+}
+
+/**
+ * A flag value that does not parse (pflag's Set error): printed as
+ * `invalid argument "x" for "-m, --memory" flag: …` with the usage block, exit 125.
+ */
+export class FlagError extends Error {
+  override readonly name = 'FlagError';
+}
+
+/** pflag's wording for a value that a flag refuses. */
+export function invalidFlagValue(value: string, names: string, reason: string): FlagError {
+  return new FlagError(`invalid argument ${goQuote(value)} for ${goQuote(names)} flag: ${reason}`);
 }

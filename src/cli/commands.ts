@@ -1,6 +1,27 @@
 // Every berth command, listed once (explicit wiring: no command registers itself).
 
 import type { CommandSpec } from './command-spec.js';
+import { attachCommand } from './commands/container/attach.js';
+import { createCommand } from './commands/container/create.js';
+import { execCommand } from './commands/container/exec.js';
+import { containerInspectCommand } from './commands/container/inspect.js';
+import { killCommand } from './commands/container/kill.js';
+import { logsCommand } from './commands/container/logs.js';
+import { psCommand } from './commands/container/ls.js';
+import { pauseCommand } from './commands/container/pause.js';
+import { portCommand } from './commands/container/port.js';
+import { containerPruneCommand } from './commands/container/prune.js';
+import { renameCommand } from './commands/container/rename.js';
+import { restartCommand } from './commands/container/restart.js';
+import { rmCommand } from './commands/container/rm.js';
+import { runCommand } from './commands/container/run.js';
+import { startCommand } from './commands/container/start.js';
+import { statsCommand } from './commands/container/stats.js';
+import { stopCommand } from './commands/container/stop.js';
+import { topCommand } from './commands/container/top.js';
+import { unpauseCommand } from './commands/container/unpause.js';
+import { updateCommand } from './commands/container/update.js';
+import { waitCommand } from './commands/container/wait.js';
 import { imageHistoryCommand } from './commands/image/history.js';
 import { imageImportCommand } from './commands/image/import.js';
 import { imageInspectCommand } from './commands/image/inspect.js';
@@ -14,9 +35,32 @@ import { imageTagCommand } from './commands/image/tag.js';
 import { systemDfCommand } from './commands/system/df.js';
 import { eventsCommand } from './commands/system/events.js';
 import { infoCommand } from './commands/system/info.js';
+import { inspectCommand } from './commands/system/inspect.js';
 import { versionCommand } from './commands/system/version.js';
 
 export const COMMANDS = [
+  runCommand,
+  createCommand,
+  startCommand,
+  stopCommand,
+  restartCommand,
+  killCommand,
+  rmCommand,
+  psCommand,
+  logsCommand,
+  execCommand,
+  attachCommand,
+  topCommand,
+  portCommand,
+  statsCommand,
+  waitCommand,
+  updateCommand,
+  pauseCommand,
+  unpauseCommand,
+  renameCommand,
+  containerInspectCommand,
+  containerPruneCommand,
+  inspectCommand,
   imageLsCommand,
   imageInspectCommand,
   imageHistoryCommand,

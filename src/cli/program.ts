@@ -5,13 +5,14 @@
 import { Command, CommanderError, Option, type ParseOptionsResult } from 'commander';
 import { ApiError, ConnectError } from '../client/engine-client.js';
 import { type Cli, UsageError, processCli, resolveHost } from './cli.js';
-import { type CommandSpec, argCountError, usageBlock } from './command-spec.js';
+import { type CommandSpec, FlagError, argCountError, usageBlock } from './command-spec.js';
 import { FormatError } from './output/format.js';
 import { JsonMessageError } from './output/json-message.js';
 
 const collect = (v: string, prev: unknown): string[] => [...(Array.isArray(prev) ? (prev as string[]) : []), v];
 
 const GROUP_DESCRIPTIONS: Record<string, string> = {
+  container: 'Manage containers',
   image: 'Manage images',
   system: 'Manage berth',
 };
@@ -53,6 +54,8 @@ export async function runProgram(argv: string[], specs: CommandSpec<never>[], op
         .command(name)
         .description(GROUP_DESCRIPTIONS[name] ?? `Manage ${name}s`)
         .usage('COMMAND')
+        // Lets `container run`/`container exec` stop parsing flags at the image or container.
+        .enablePositionalOptions()
         .exitOverride()
         .configureOutput({ outputError: () => undefined });
       groups.set(name, g);
@@ -82,17 +85,30 @@ export async function runProgram(argv: string[], specs: CommandSpec<never>[], op
         })
         .configureOutput({ outputError: () => undefined });
       for (const a of place.aliases) cmd.alias(a);
+      // `-h` is --hostname for run and create, as in docker: help is --help only there.
+      if ((spec.options ?? []).some((o) => /^-h,/.test(o.flags))) cmd.helpOption('--help', 'Print usage');
       for (const o of spec.options ?? []) {
         const opt = new Option(o.flags, o.description);
         if (o.repeat) opt.argParser(collect);
         if (o.default !== undefined) opt.default(o.default);
+        if (o.hidden) opt.hideHelp();
         cmd.addOption(opt);
+      }
+      if (spec.interspersed === false) {
+        cmd.passThroughOptions();
+        if (cmd instanceof GoFlagCommand) cmd.interspersed = false;
       }
       cmd.action(async (args: string[], cmdOpts: Record<string, unknown>) => {
         const err = argCountError(place.path, spec.usage, spec.args ?? {}, args.length);
         if (err) throw new CommandFailure(err, 1);
-        const code = await spec.run(makeCli(), args, cmdOpts);
-        exitCode = code ?? 0;
+        try {
+          const code = await spec.run(makeCli(), args, cmdOpts);
+          exitCode = code ?? 0;
+        } catch (e) {
+          if (!(e instanceof FlagError)) throw e;
+          failing = { path: place.path, usage: spec.usage };
+          throw new CommanderError(125, 'commander.invalidArgument', e.message);
+        }
       });
     }
   }
@@ -188,6 +204,9 @@ export class CommandFailure extends Error {
  * boolean values afterwards.
  */
 class GoFlagCommand extends Command {
+  /** false: the first argument ends the flags (pflag's SetInterspersed(false)). */
+  interspersed = true;
+
   override createCommand(name?: string): Command {
     return new GoFlagCommand(name);
   }
@@ -197,8 +216,14 @@ class GoFlagCommand extends Command {
     if (this.commands.length > 0) return super.parseOptions(argv);
     const explicit: [Option, boolean][] = [];
     const rest: string[] = [];
+    // The container's own command line (`run IMG sh -c=x`) is not ours to rewrite.
+    const end = this.interspersed ? argv.length : this.firstOperand(argv);
     for (let i = 0; i < argv.length; i++) {
       const arg = argv[i] ?? '';
+      if (i >= end) {
+        rest.push(...argv.slice(i));
+        break;
+      }
       if (arg === '--') {
         rest.push(...argv.slice(i));
         break;
@@ -224,6 +249,34 @@ class GoFlagCommand extends Command {
     const result = super.parseOptions(rest);
     for (const [opt, value] of explicit) this.setOptionValueWithSource(opt.attributeName(), value, 'cli');
     return result;
+  }
+
+  /** Index of the first argument that is not a flag or a flag's value. */
+  private firstOperand(argv: string[]): number {
+    const takesValue = (name: string): boolean | undefined => {
+      const opt = this.options.find((o) => o.long === name || o.short === name);
+      return opt ? opt.required || opt.optional : undefined;
+    };
+    for (let i = 0; i < argv.length; i++) {
+      const arg = argv[i] ?? '';
+      if (arg === '--') return i + 1;
+      if (arg.length < 2 || !arg.startsWith('-')) return i;
+      if (arg.startsWith('--')) {
+        if (!arg.includes('=') && takesValue(arg)) i++;
+        continue;
+      }
+      // A cluster of short flags (`-it`, `-dp 80:80`): the first that takes a value ends it.
+      for (let k = 1; k < arg.length; k++) {
+        if (arg[k] === '=') break;
+        const t = takesValue(`-${arg[k]}`);
+        if (t === undefined) break;
+        if (t) {
+          if (k === arg.length - 1) i++;
+          break;
+        }
+      }
+    }
+    return argv.length;
   }
 }
 

@@ -61,7 +61,8 @@ export class EngineClient {
     const headers: Record<string, string> = { 'User-Agent': this.options.userAgent ?? 'berth-cli', ...opts.headers };
     let payload: Buffer | undefined;
     if (opts.body !== undefined) {
-      payload = Buffer.from(JSON.stringify(opts.body));
+      // As the docker CLI's json.Encoder writes it: a final newline.
+      payload = Buffer.from(`${JSON.stringify(opts.body)}\n`);
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = String(payload.length);
     } else if (opts.stream) {
@@ -107,7 +108,8 @@ export class EngineClient {
   }
 }
 
-function queryString(q: RequestOptions['query']): string {
+/** The query string as moby's client writes it (`?a=1&b=x`); booleans become 1/0. */
+export function queryString(q: RequestOptions['query']): string {
   if (!q) return '';
   const parts: string[] = [];
   for (const [k, v] of Object.entries(q)) {
@@ -115,19 +117,28 @@ function queryString(q: RequestOptions['query']): string {
     const values = Array.isArray(v) ? v : [v];
     for (const x of values) {
       const s = typeof x === 'boolean' ? (x ? '1' : '0') : String(x);
-      parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(s)}`);
+      parts.push(`${queryEscape(k)}=${queryEscape(s)}`);
     }
   }
   return parts.length > 0 ? `?${parts.join('&')}` : '';
 }
 
-async function readBody(res: IncomingMessage): Promise<string> {
+/** Go's url.QueryEscape: everything but letters, digits and `-_.~` escaped, spaces as `+`. */
+function queryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/** The whole response body as text. */
+export async function readBody(res: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of res) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function apiError(res: IncomingMessage, text: string): ApiError {
+/** The ApiError for an error response whose body is `text` (Docker's `{"message"}` when JSON). */
+export function apiError(res: IncomingMessage, text: string): ApiError {
   const status = res.statusCode ?? 500;
   let message = text.trim();
   if ((res.headers['content-type'] ?? '').startsWith('application/json')) {

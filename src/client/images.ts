@@ -71,3 +71,19 @@ export function imageImport(
 export function imagePrune(c: EngineClient, opts: { filters?: string } = {}): Promise<ImagePruneReportWire> {
   return c.json('POST', '/images/prune', { query: { filters: opts.filters } });
 }
+
+/**
+ * `POST /images/create?fromImage=…&tag=…`: pulls an image; resolves with the JSON progress
+ * stream once the daemon answers (an error status rejects). `registryAuth` is the base64url
+ * X-Registry-Auth; the docker CLI sends an encoded empty config (`e30=`) for anonymous pulls.
+ */
+export function imagePull(
+  c: EngineClient,
+  fromImage: string,
+  opts: { tag?: string; platform?: string; registryAuth?: string } = {},
+): Promise<IncomingMessage> {
+  return c.stream('POST', '/images/create', {
+    query: { fromImage, platform: opts.platform, tag: opts.tag },
+    headers: { 'X-Registry-Auth': opts.registryAuth ?? 'e30=' },
+  });
+}

@@ -1,6 +1,6 @@
 // Timestamps as the docker CLI prints them with Go's time layouts, in the local time zone
 // (Go's time.Local): RFC 3339 (`history -H=false`), RFC 3339 with fixed nanoseconds
-// (`events`) and ANSI C (`version`'s Built).
+// (`events`), ANSI C (`version`'s Built) and time.Time.String (`images`/`ps` CreatedAt).
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
@@ -55,4 +55,14 @@ export function reformatDate(value: string): string {
   // The wall clock of the time's own zone, read through UTC getters.
   const wall = new Date(utc + offset * 60_000);
   return `${DAYS[wall.getUTCDay()]} ${MONTHS[wall.getUTCMonth()]} ${String(wall.getUTCDate()).padStart(2, ' ')} ${two(wall.getUTCHours())}:${two(wall.getUTCMinutes())}:${two(wall.getUTCSeconds())} ${wall.getUTCFullYear()}`;
+}
+
+/** Go's time.Time.String() in local time: `2024-05-01 10:00:00 +0200 CEST` (zone name omitted). */
+export function goTimeString(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const zone = `${off < 0 ? '-' : '+'}${two(Math.trunc(Math.abs(off) / 60))}${two(Math.abs(off) % 60)}`;
+  const name = off === 0 ? ' UTC' : '';
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${zone}${name}`;
 }

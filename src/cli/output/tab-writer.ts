@@ -147,7 +147,9 @@ export class TabWriter {
 // ---------------------------------------------------------------------------------------------
 // Display width, approximating go-runewidth (East Asian width not ambiguous-wide).
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Made on first use: building a Segmenter loads ICU data, which every berth command would pay
+// for at startup (about 7 ms) even when it prints plain ASCII.
+let graphemes: Intl.Segmenter | undefined;
 const zeroWidth = /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}\p{Zl}\p{Zp}]$/u;
 const emojiPresentation = /^\p{Emoji_Presentation}$/u;
 
@@ -193,6 +195,7 @@ export function displayWidth(s: string): number {
   // Printable ASCII is the common case and needs no segmentation.
   if (/^[\x20-\x7e]*$/.test(s)) return s.length;
   let width = 0;
+  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
   for (const { segment } of graphemes.segment(s)) {
     for (const ch of segment) {
       const w = runeWidth(ch);

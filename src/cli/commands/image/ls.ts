@@ -9,6 +9,7 @@ import type { Cli } from '../../cli.js';
 import type { CommandSpec } from '../../command-spec.js';
 import { writeList } from '../../output/format.js';
 import { filtersJson } from '../filters-flag.js';
+import { goTimeString } from '../go-time.js';
 
 export interface ImageLsOptions {
   all?: boolean;
@@ -100,16 +101,6 @@ export function imageContext(r: ImageRow, now: number, noTrunc: boolean): object
     UniqueSize: () =>
       r.image.Size === -1 || r.image.SharedSize === -1 ? 'N/A' : humanSize(r.image.Size - r.image.SharedSize),
   };
-}
-
-/** Go's time.Time.String() in local time: `2024-05-01 10:00:00 +0200 CEST` (zone name omitted). */
-function goTimeString(unixSeconds: number): string {
-  const d = new Date(unixSeconds * 1000);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  const off = -d.getTimezoneOffset();
-  const zone = `${off < 0 ? '-' : '+'}${two(Math.trunc(Math.abs(off) / 60))}${two(Math.abs(off) % 60)}`;
-  const name = off === 0 ? ' UTC' : '';
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${zone}${name}`;
 }
 
 /** docker's imageFormat: a row per repository tag, digests per tag with --digests. */

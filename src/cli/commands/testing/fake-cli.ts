@@ -1,6 +1,7 @@
 // A Cli for command tests (docker/cli's internal/test FakeCli): a real EngineClient on a
-// temporary Unix socket where the test's API server listens, captured stdout and stderr, and
-// a scripted stdin. Whether each stream is a terminal is up to the test.
+// temporary Unix socket where the test's API server listens (the real server with fake
+// backends, or container-stub.ts's StubServer), captured stdout and stderr, and a scripted
+// stdin. Whether each stream is a terminal is up to the test.
 //
 // Example:
 //   const { app, fake } = createFakeServer();
@@ -12,12 +13,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
 import { EngineClient } from '../../../client/engine-client.js';
 import type { Cli, InputStream, OutputStream } from '../../cli.js';
 
 export interface FakeCliOptions {
   stdin?: string | Buffer;
+  /** A stdin stream of the test's own (fed while the command runs); wins over stdin. */
+  stdinStream?: InputStream;
   /** stdin is a terminal (and holds nothing). */
   inTty?: boolean;
   outTty?: boolean;
@@ -38,12 +40,14 @@ export class CaptureStream extends Writable implements OutputStream {
   readonly chunks: Buffer[] = [];
   isTTY?: boolean;
   columns?: number;
+  rows?: number;
 
   constructor(isTTY = false) {
     super();
     if (isTTY) {
       this.isTTY = true;
       this.columns = 120;
+      this.rows = 30;
     }
   }
 
@@ -63,8 +67,14 @@ export class CaptureStream extends Writable implements OutputStream {
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
 
+/** A server the fake CLI talks to: the API server (fastify) or a stub. */
+export interface TestServer {
+  listen(opts: { path: string }): Promise<unknown>;
+  close(): PromiseLike<unknown>;
+}
+
 /** Starts `app` on a temporary socket (closed when the test ends) and returns a Cli for it. */
-export async function fakeCli(t: TestContext, app: FastifyInstance, opts: FakeCliOptions = {}): Promise<FakeCli> {
+export async function fakeCli(t: TestContext, app: TestServer, opts: FakeCliOptions = {}): Promise<FakeCli> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-cli-'));
   const socketPath = join(dir, 'api.sock');
   await app.listen({ path: socketPath });
@@ -74,7 +84,7 @@ export async function fakeCli(t: TestContext, app: FastifyInstance, opts: FakeCl
     await app.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const input: InputStream = Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]);
+  const input: InputStream = opts.stdinStream ?? Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]);
   if (opts.inTty) input.isTTY = true;
   const out = new CaptureStream(opts.outTty);
   const err = new CaptureStream();
