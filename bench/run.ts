@@ -3,22 +3,25 @@
 //
 //   node dist/bench/run.js [--quick] [--only load,start,rss] [--json FILE] [--tmpfs]
 //
-// Workloads (issue 2, the foundation):
+// Workloads, images (issue 2):
 //   load   `load` of a ~160 MB, 4-layer image vs GNU `tar -x` of the same layers
 //   start  berthd start-to-ready (socket answers /_ping), empty and with images
 //   rss    berthd resident memory when idle, fresh and after the load workload
+// containers (issue 3, bench/containers.ts):
+//   run    `run --rm busybox true` by the docker CLI and the berth CLI vs raw `runc run`
+//   cycle  `create` + `start -a` + `rm` by the docker CLI
+//   ps     `ps -a` with 1000 containers by the docker CLI
+//   exec   `exec true` into a running container vs raw `runc exec`
+//   mem    berthd RSS and per-container overhead with 100 running containers
 // Benchmarks print figures; they never fail on a missed target.
 
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const DAEMON_JS = fileURLToPath(new URL('../src/cmd/daemon.js', import.meta.url));
-const MB = 1 << 20;
+import { MB, type Row, asecs, call, median, printTable, rssKiB, secs, sh, startDaemon } from './common.js';
+import { CONTAINER_WORKLOADS, benchContainers } from './containers.js';
 
 interface Args {
   quick: boolean;
@@ -38,27 +41,6 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown argument ${v ?? ''}: use --quick, --only a,b, --json FILE, --tmpfs`);
   }
   return a;
-}
-
-interface Row {
-  workload: string;
-  unit: string;
-  berth: number[];
-  baseline?: number[];
-  baselineName?: string;
-  target?: string;
-  extra?: string;
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-function sh(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.toString()}`);
 }
 
 /** A tree of `n` files whose sizes spread like a distribution's (many small, some large). */
@@ -137,74 +119,6 @@ function makeWorkload(root: string): Workload {
   return { archive, layers, bytes, files };
 }
 
-interface Daemon {
-  child: ChildProcess;
-  socket: string;
-  readyMs: number;
-  stop(): Promise<void>;
-}
-
-async function startDaemon(dir: string): Promise<Daemon> {
-  const socket = join(dir, 'berth.sock');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'daemon.json'), '{}');
-  const t0 = process.hrtime.bigint();
-  // Run as users do: the file itself, so its shebang's Node flags apply.
-  const child = spawn(
-    DAEMON_JS,
-    ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '-H', `unix://${socket}`, '--config-file', join(dir, 'daemon.json')],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`berthd exited: ${stderr}`);
-    if (await call(socket, 'GET', '/_ping').then((r) => r.status === 200, () => false)) break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  return {
-    child,
-    socket,
-    readyMs,
-    stop: () =>
-      new Promise((resolve) => {
-        child.on('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-function call(socket: string, method: string, path: string, file?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, method, path, headers: file ? { 'Content-Type': 'application/x-tar' } : {} }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    if (file) createReadStream(file).pipe(req);
-    else req.end();
-  });
-}
-
-function rssKiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? 0);
-}
-
-function secs(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-}
-
-async function asecs(fn: () => Promise<void>): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-}
-
 async function benchLoad(root: string, w: Workload, pairs: number, rows: Row[]): Promise<void> {
   const d = await startDaemon(join(root, 'load-daemon'));
   const berth: number[] = [];
@@ -212,7 +126,7 @@ async function benchLoad(root: string, w: Workload, pairs: number, rows: Row[]):
   try {
     const once = async (): Promise<number> => {
       const t = await asecs(async () => {
-        const r = await call(d.socket, 'POST', '/images/load?quiet=1', w.archive);
+        const r = await call(d.socket, 'POST', '/images/load?quiet=1', { file: w.archive });
         if (r.status !== 200 || !r.body.includes('Loaded image')) throw new Error(`load failed: ${r.status} ${r.body}`);
       });
       const rm = await call(d.socket, 'DELETE', '/images/bench/big:v1');
@@ -271,7 +185,7 @@ async function benchRss(root: string, rows: Row[], loadArchive?: string): Promis
     const fresh = rssKiB(d.child.pid!) / 1024;
     let after = fresh;
     if (loadArchive) {
-      await call(d.socket, 'POST', '/images/load?quiet=1', loadArchive);
+      await call(d.socket, 'POST', '/images/load?quiet=1', { file: loadArchive });
       await call(d.socket, 'GET', '/images/json');
       await new Promise((r) => setTimeout(r, 3000));
       after = rssKiB(d.child.pid!) / 1024;
@@ -288,24 +202,6 @@ async function benchRss(root: string, rows: Row[], loadArchive?: string): Promis
   }
 }
 
-function printTable(rows: Row[]): void {
-  const fmt = (x: number, unit: string): string => (unit === 's' ? x.toFixed(3) : x.toFixed(1));
-  const lines = [['workload', 'berth median (min–max)', 'baseline median (min–max)', 'ratio (min–max)', 'target', 'notes']];
-  for (const r of rows) {
-    const b = `${fmt(median(r.berth), r.unit)} ${r.unit} (${fmt(Math.min(...r.berth), r.unit)}–${fmt(Math.max(...r.berth), r.unit)})`;
-    let base = '–';
-    let ratio = '–';
-    if (r.baseline && r.baseline.length > 0) {
-      base = `${r.baselineName}: ${fmt(median(r.baseline), r.unit)} (${fmt(Math.min(...r.baseline), r.unit)}–${fmt(Math.max(...r.baseline), r.unit)})`;
-      const ratios = r.berth.map((x, i) => x / r.baseline![i]!);
-      ratio = `${(median(r.berth) / median(r.baseline)).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
-    }
-    lines.push([r.workload, b, base, ratio, r.target ?? '', r.extra ?? '']);
-  }
-  const widths = lines[0]!.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
-  for (const l of lines) console.log(l.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const want = (w: string): boolean => !args.only || args.only.has(w);
@@ -319,6 +215,8 @@ async function main(): Promise<void> {
     if (want('load') && workload) await benchLoad(root, workload, args.quick ? 3 : 7, rows);
     if (want('start')) await benchStart(root, args.quick ? 3 : 7, rows);
     if (want('rss')) await benchRss(root, rows, workload?.archive);
+    const containers = CONTAINER_WORKLOADS.filter(want);
+    if (containers.length > 0) await benchContainers(root, new Set(containers), args.quick, rows);
   } finally {
     if (args.tmpfs) sh('umount', [root]);
     rmSync(root, { recursive: true, force: true });
