@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets berth up on this machine (Debian 12, as root): installs and builds it, puts berth and
 # berthd on the PATH, starts berthd in the background with the default settings, makes the
-# built-in busybox image if it is missing, and shows `berth images`. Safe to run again.
+# built-in busybox image if it is missing, shows `berth images` and runs a first container from
+# it. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -66,3 +67,6 @@ berth image seed
 
 say "berth images"
 berth images
+
+say "berth run --rm busybox ... (a first container: runc under conmon)"
+berth run --rm busybox sh -c 'echo "hello from berth container $(hostname), running $(uname -sr)"'

@@ -410,6 +410,7 @@ class TaskEnv {
       leaveStdinOpen: rec.io.stdinOnce !== true,
     };
     if (rec.io.logPath !== undefined) cfg.logPath = rec.io.logPath;
+    if (rec.io.logSizeMax !== undefined) cfg.logSizeMax = rec.io.logSizeMax;
     return cfg;
   }
 

@@ -41,6 +41,7 @@ describe('conmon', () => {
       '--socket-dir-path', '/s',
     ];
     assert.deepEqual(conmonArgs(config({ logPath: '/l/log', exitDir: '/e' })), [...base, '--log-path', 'k8s-file:/l/log', '--exit-dir', '/e']);
+    assert.deepEqual(conmonArgs(config({ logPath: '/l/log', logSizeMax: 1024 })), [...base, '--log-path', 'k8s-file:/l/log', '--log-size-max', '1024']);
     assert.deepEqual(conmonArgs(config({ terminal: true, stdin: true, leaveStdinOpen: true })), [
       ...base, '--log-path', 'none', '--terminal', '--stdin', '--leave-stdin-open',
     ]);

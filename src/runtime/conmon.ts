@@ -48,6 +48,8 @@ export interface ConmonConfig {
   exitDir?: string;
   /** k8s-file log; none when absent (exec sessions). */
   logPath?: string;
+  /** conmon replaces the log with an empty file once it has written this many bytes to it. */
+  logSizeMax?: number;
   terminal: boolean;
   stdin: boolean;
   /** Keep the process's stdin open when an attached client closes its input or detaches. */
@@ -72,6 +74,7 @@ export function conmonArgs(c: ConmonConfig): string[] {
     '--socket-dir-path', c.socketDir,
     '--log-path', c.logPath === undefined ? 'none' : `k8s-file:${c.logPath}`,
   ];
+  if (c.logPath !== undefined && c.logSizeMax !== undefined) args.push('--log-size-max', String(c.logSizeMax));
   if (c.exitDir !== undefined) args.push('--exit-dir', c.exitDir);
   if (c.terminal) args.push('--terminal');
   if (c.stdin) args.push('--stdin');

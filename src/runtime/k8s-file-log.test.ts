@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, open, rename, writeFile } from 'node:fs/promises';
+import { appendFile, link, open, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../../test/helpers/env.js';
@@ -165,5 +165,28 @@ describe('k8s-file log', () => {
     await rename(`${path}.tmp`, path);
     await assert.rejects(reader, (err: unknown) => (err as Error).name === 'AbortError');
     assert.deepEqual(got, ['hello']);
+  });
+
+  it('reads rotated files first, oldest first, a line split across files joined', async (t) => {
+    const path = join(tempDir(t), 'log');
+    await writeFile(`${path}.2`, rec(0, 'stdout', 'F', 'oldest') + rec(1, 'stderr', 'F', 'err old'));
+    await writeFile(`${path}.1`, rec(2, 'stdout', 'F', 'older') + rec(3, 'stdout', 'P', 'spl'));
+    await writeFile(path, rec(4, 'stdout', 'F', 'it') + rec(5, 'stdout', 'F', 'newest'));
+    // A gap in the numbering ends the walk: `.4` is not part of the chain.
+    await writeFile(`${path}.4`, rec(9, 'stdout', 'F', 'stray'));
+    const lines = (await all(readLog(path))).map((e) => e.line);
+    assert.deepEqual(lines, ['oldest', 'err old', 'older', 'split', 'newest']);
+    // tail: the current file alone when it holds enough, older files when it does not.
+    assert.deepEqual((await all(readLog(path, { tail: 1 }))).map((e) => e.line), ['newest']);
+    assert.deepEqual((await all(readLog(path, { tail: 3 }))).map((e) => e.line), ['older', 'split', 'newest']);
+    assert.deepEqual((await all(readLog(path, { tail: 100, chunkSize: 7 }))).map((e) => e.line), lines);
+    assert.deepEqual((await all(readLog(path, { since: T0 + 2000n }))).map((e) => e.line), ['older', 'split', 'newest']);
+  });
+
+  it('stops at a rotated name that is the current file again (a rotation while opening)', async (t) => {
+    const path = join(tempDir(t), 'log');
+    await writeFile(path, rec(0, 'stdout', 'F', 'only'));
+    await link(path, `${path}.1`);
+    assert.deepEqual((await all(readLog(path))).map((e) => e.line), ['only']);
   });
 });

@@ -7,10 +7,11 @@
 // the last one `F`. The reader joins the pieces into one entry per line, timed by its last
 // piece; lines of the other stream may sit between them.
 //
-// Rotation is the engine's job: it renames `log` to `log.1` and asks conmon to reopen
-// (ConmonTaskService.reopenLog), and conmon then creates a new `log`. A follower keeps reading
-// the renamed file until a new file appears under the name (conmon has closed the old one by
-// then), drains the old one and continues with the new one from its start.
+// Rotation is the engine's job: it renames `log` to `log.1` (older ones to `.2`, `.3` …) and
+// asks conmon to reopen (ConmonTaskService.reopenLog), and conmon then creates a new `log`. A
+// reader starts with the rotated files, oldest first. A follower keeps reading the renamed
+// file until a new file appears under the name (conmon has closed the old one by then),
+// drains the old one and continues with the new one from its start.
 //
 // Example:
 //   for await (const e of readLog(path, { tail: 100, follow: true, done: task.wait() })) {
@@ -257,12 +258,15 @@ export async function* readLog(path: string, opts: ReadLogOptions = {}): AsyncGe
     fh = await open('/dev/null', 'r');
   }
   let reader = new LineReader(fh, 0, chunkSize);
+  let older: LineReader[] = [];
   let watcher: FSWatcher | undefined;
   const wakeup = new Wakeup();
   const onAbort = (): void => wakeup.wake();
   try {
     const tail = opts.tail !== undefined && opts.tail >= 0 ? opts.tail : undefined;
     if (tail !== undefined) reader.pos = await tailOffset(fh, (await fh.stat()).size, tail, chunkSize);
+    // Rotated files hold older entries; with `tail`, only while the newer ones hold too few.
+    if (reader.pos === 0) older = await openRotated(path, fh, tail, chunkSize);
     const keep = (e: LogEntry): 'yes' | 'skip' | 'stop' => {
       if (opts.until !== undefined && e.time > opts.until) return 'stop';
       if (opts.since !== undefined && e.time < opts.since) return 'skip';
@@ -295,11 +299,13 @@ export async function* readLog(path: string, opts: ReadLogOptions = {}): AsyncGe
     let lastSeen = 0n;
     const ring: LogEntry[] = [];
     const initial = async function* (): AsyncGenerator<LogEntry> {
-      for await (const line of reader.lines()) {
-        const rec = parseLogRecord(line);
-        if (rec === undefined) continue;
-        lastSeen = rec.time;
-        yield* asm.push(rec);
+      for (const r of [...older, reader]) {
+        for await (const line of r.lines()) {
+          const rec = parseLogRecord(line);
+          if (rec === undefined) continue;
+          lastSeen = rec.time;
+          yield* asm.push(rec);
+        }
       }
       if (!follow) yield* asm.flush(lastSeen);
     };
@@ -351,8 +357,32 @@ export async function* readLog(path: string, opts: ReadLogOptions = {}): AsyncGe
   } finally {
     watcher?.close();
     opts.signal?.removeEventListener('abort', onAbort);
-    await reader.fh.close().catch(() => undefined);
+    await Promise.all([reader, ...older].map((r) => r.fh.close().catch(() => undefined)));
   }
+}
+
+/**
+ * Readers of `path.1`, `path.2` … oldest first, each from where `tail` needs it. Opened after
+ * the current file: a rotation in between shows up as a file already open, where the walk stops.
+ */
+async function openRotated(path: string, current: FileHandle, tail: number | undefined, chunkSize: number): Promise<LineReader[]> {
+  const key = (s: { dev: number; ino: number }): string => `${s.dev}:${s.ino}`;
+  const seen = new Set([key(await current.stat())]);
+  const out: LineReader[] = [];
+  for (let i = 1; ; i++) {
+    const fh = await open(`${path}.${i}`, 'r').catch(() => undefined);
+    if (fh === undefined) break;
+    const st = await fh.stat();
+    if (seen.has(key(st))) {
+      await fh.close();
+      break;
+    }
+    seen.add(key(st));
+    const pos = tail === undefined ? 0 : await tailOffset(fh, st.size, tail, chunkSize);
+    out.unshift(new LineReader(fh, pos, chunkSize));
+    if (pos > 0) break;
+  }
+  return out;
 }
 
 /** A handle on the file now at `path` if it is not the one `current` reads. */

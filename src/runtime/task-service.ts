@@ -33,6 +33,11 @@ export interface TaskIo {
   stdinOnce?: boolean;
   /** The container's log file, written by the monitor (k8s-file format). Exec sessions: none. */
   logPath?: string;
+  /**
+   * The monitor starts the log afresh once it holds this many bytes (what was in it is lost):
+   * Docker's max-size with max-file 1, kept even while the daemon is down.
+   */
+  logSizeMax?: number;
   /** Initial terminal size. */
   consoleSize?: { rows: number; cols: number };
 }
@@ -138,4 +143,9 @@ export interface TaskService {
   list(): Promise<TaskInfo[]>;
   /** Removes the runtime state (forcibly if still running), unmounts the rootfs. */
   delete(id: string): Promise<ExitStatus | undefined>;
+  /**
+   * Makes the monitor write its log to a new file under the same path, after the engine
+   * renamed the old one to rotate it.
+   */
+  reopenLog(id: string): Promise<void>;
 }

@@ -3,6 +3,8 @@
 // Docker's errors and exit codes.
 
 import assert from 'node:assert/strict';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { type TestDaemon, berth, docker, hasDocker, run, startDaemon } from '../helpers/daemon.js';
 import { needsRoot } from '../helpers/env.js';
@@ -15,11 +17,14 @@ async function ok(d: TestDaemon, args: string[], input?: string): Promise<string
   return r.stdout;
 }
 
-/** Runs the docker CLI on a pseudo-terminal (script(1)), for -t. */
+/**
+ * Runs the docker CLI on a pseudo-terminal (script(1)), for -t. script's stdin stays open a
+ * second after the input: when it ends at once, script hangs the terminal up and output still
+ * in flight is lost.
+ */
 function dockerTty(d: TestDaemon, args: string[], input = ''): ReturnType<typeof run> {
   const cmd = ['/usr/local/bin/docker', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return run('script', ['-qec', cmd, '/dev/null'], {
-    input,
+  return run('bash', ['-c', 'script -qec "$0" /dev/null < <(printf %s "$1"; sleep 1)', cmd, input], {
     env: { ...process.env, DOCKER_HOST: d.host, DOCKER_CONFIG: `${d.dir}/docker-config` },
   });
 }
@@ -173,6 +178,44 @@ test('docker CLI drives containers on berthd', { skip, timeout: 300_000 }, async
     assert.equal(attached.code, 0, attached.stderr);
     assert.match(attached.stdout, /after-attach/);
     await ok(d, ['rm', 'later', loop]);
+  });
+
+  await t.test('--log-opt max-size and max-file rotate the log; logs reads across the files', async () => {
+    // 300 numbered lines in bursts, then the container waits: the log rotates several times.
+    const script = 'i=0; while [ $i -lt 300 ]; do echo line-$i; i=$((i+1)); [ $((i % 20)) = 0 ] && sleep 0.05; done; echo end; sleep 1000';
+    const numbers = (out: string): number[] =>
+      out.split('\n').filter((l) => l.startsWith('line-')).map((l) => Number(l.slice(5)));
+    const settled = async (id: string): Promise<string> => {
+      for (let i = 0; i < 200; i++) {
+        const out = await ok(d, ['logs', id]);
+        if (out.endsWith('end\n')) return out;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the container never printed its last line');
+    };
+    const files = (id: string): string[] => readdirSync(join(d.dataRoot, 'containers', id)).filter((f) => f.startsWith('container.log')).sort();
+
+    const rotated = (await ok(d, ['run', '-d', '--log-opt', 'max-size=2k', '--log-opt', 'max-file=3', 'busybox', 'sh', '-c', script])).trim();
+    const out = await settled(rotated);
+    const seen = numbers(out);
+    assert.ok(seen[0]! > 0, 'the oldest lines have rotated away');
+    assert.deepEqual(seen, Array.from({ length: 300 - seen[0]! }, (_, i) => seen[0]! + i), 'what is kept has no gap and no repeat');
+    assert.deepEqual(files(rotated), ['container.log', 'container.log.1', 'container.log.2']);
+    assert.equal(await ok(d, ['logs', '--tail', '3', rotated]), 'line-298\nline-299\nend\n');
+    const inspect = JSON.parse(await ok(d, ['inspect', rotated])) as { HostConfig: { LogConfig: { Config: Record<string, string> } } }[];
+    assert.deepEqual(inspect[0]!.HostConfig.LogConfig.Config, { 'max-size': '2k', 'max-file': '3' });
+
+    // max-file 1 (the default): conmon starts the file afresh, as Docker truncates it.
+    const truncated = (await ok(d, ['run', '-d', '--log-opt', 'max-size=1k', 'busybox', 'sh', '-c', script])).trim();
+    const kept = numbers(await settled(truncated));
+    assert.ok(kept[0]! > 250, `only the last kilobyte is kept, from line ${kept[0]}`);
+    assert.deepEqual(files(truncated), ['container.log']);
+    assert.ok(statSync(join(d.dataRoot, 'containers', truncated, 'container.log')).size <= 1024);
+
+    const bad = await docker(d, ['run', '--rm', '--log-opt', 'max-file=0', 'busybox', 'true']);
+    assert.equal(bad.code, 125);
+    assert.match(bad.stderr, /max-file cannot be less than 1/);
+    await ok(d, ['rm', '-f', rotated, truncated]);
   });
 
   await t.test('rm -f, container prune, ps -a empty; no leftovers', async () => {

@@ -29,8 +29,9 @@ import type { ContainerStore } from './container-store.js';
 import { checkMove, isActive } from './lifecycle.js';
 import { generateName, validContainerName } from './names.js';
 import { decideRestart, restartsAfterReboot } from './restart-policy.js';
+import { type LogRotation, watchLogRotation } from './log-rotation.js';
 import { readRootfsFile } from './rootfs-files.js';
-import type { CreateRequest, Resources } from './spec/container-spec.js';
+import type { CreateRequest, LogConfig, Resources } from './spec/container-spec.js';
 import { buildContainerSpec } from './spec/merge.js';
 import { execProcess, ociResources, ociSpecJson, toOciSpec } from './spec/to-oci.js';
 import { resolveUser } from './spec/user.js';
@@ -71,6 +72,8 @@ interface Slot {
   lastRestartDelayMs: number;
   /** A stop in progress: the exit it causes is a user stop. */
   stopping: boolean;
+  /** Rotates the log while the container runs (max-file ≥ 2). */
+  logRotation?: LogRotation;
 }
 
 export interface CreateResult {
@@ -272,6 +275,7 @@ export class ContainerService {
           stdin: rec.spec.openStdin,
           stdinOnce: rec.spec.stdinOnce,
           logPath: this.logPath(rec.id),
+          ...monitorLogLimit(rec.spec.host.logConfig),
           ...(rec.spec.host.consoleSize ? { consoleSize: rec.spec.host.consoleSize } : {}),
         },
       });
@@ -350,10 +354,20 @@ export class ContainerService {
 
   /** Waits for the task's exit in the background and records it. */
   private watchExit(rec: ContainerRecord, task: Task): void {
+    this.watchLogSize(rec);
     task
       .wait()
       .then((status) => this.onExit(rec.id, task, status))
       .catch((err: unknown) => this.d.log.error({ err, id: rec.id }, 'waiting for a container failed'));
+  }
+
+  /** With max-file ≥ 2 the engine rotates the log; with 1 the monitor does (monitorLogLimit). */
+  private watchLogSize(rec: ContainerRecord): void {
+    const { maxSize, maxFile } = rec.spec.host.logConfig;
+    if (maxSize === undefined || maxFile === undefined || maxFile < 2) return;
+    const s = this.slot(rec.id);
+    s.logRotation?.close();
+    s.logRotation = watchLogRotation(this.logPath(rec.id), { maxSize, maxFiles: maxFile }, () => this.d.tasks.reopenLog(rec.id), this.d.log);
   }
 
   private async onExit(id: string, task: Task, status: ExitStatus): Promise<void> {
@@ -364,6 +378,8 @@ export class ContainerService {
       const s = this.slot(id);
       if (!rec || s.task !== task) return; // removed, or already restarted
       this.health.stop(id);
+      s.logRotation?.close();
+      s.logRotation = undefined;
       const ranForMs = rec.state.startedAt ? status.exitedAt.getTime() - new Date(rec.state.startedAt).getTime() : 0;
       const stoppedByUser = rec.state.stoppedByUser || s.stopping;
       const exited: ContainerRecord = {
@@ -581,6 +597,7 @@ export class ContainerService {
       if (!cur) return;
       const s = this.slot(rec.id);
       if (s.restartTimer) clearTimeout(s.restartTimer);
+      s.logRotation?.close();
       await this.d.tasks.delete(rec.id).catch(() => undefined);
       await this.d.snapshotter.remove(cur.snapshotKey).catch((err: unknown) => {
         if (kindOf(err) !== 'not-found') throw err;
@@ -764,6 +781,11 @@ async function waitFor(p: Promise<unknown>, ms: number | undefined): Promise<boo
 }
 
 /** The runtime's words, wrapped as moby reports a failed start (clients match on the inside). */
+/** max-size with max-file 1 (Docker's default): the monitor starts the log afresh, as Docker truncates it. */
+function monitorLogLimit(c: LogConfig): { logSizeMax?: number } {
+  return c.maxSize !== undefined && (c.maxFile ?? 1) < 2 ? { logSizeMax: c.maxSize } : {};
+}
+
 function runtimeErrorMessage(err: unknown): string {
   let msg = err instanceof Error ? err.message : String(err);
   // runc repeats its own prefix when it wraps an error; say it once.

@@ -401,6 +401,8 @@ describe('toCreateRequest', () => {
     expectInvalid({ Image: 'x', HostConfig: { LogConfig: { Config: { 'max-file': 'x' } } } }, 'strconv.Atoi: parsing "x": invalid syntax');
     expectInvalid({ Image: 'x', HostConfig: { LogConfig: { Config: { 'max-file': '0' } } } }, 'max-file cannot be less than 1');
     expectInvalid({ Image: 'x', HostConfig: { LogConfig: { Config: { 'max-size': 'lots' } } } }, "invalid size: 'lots'");
+    expectInvalid({ Image: 'x', HostConfig: { LogConfig: { Config: { 'max-size': '0' } } } }, 'max-size must be a positive number');
+    expectInvalid({ Image: 'x', HostConfig: { LogConfig: { Config: { 'max-sise': '1m' } } } }, "unknown log opt 'max-sise' for json-file log driver");
     assert.equal(toCreateRequest({ Image: 'x', HostConfig: { Isolation: 'Default', LogConfig: { Type: 'local', Config: { 'max-size': '', 'max-file': '' } } } }).host.logConfig.type, 'local');
   });
 });

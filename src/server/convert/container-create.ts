@@ -140,11 +140,22 @@ function toHealthcheck(j: GoJson, o: JsonObject | undefined): HealthConfig | und
   return hc;
 }
 
+/** The options Docker's json-file driver takes. */
+const JSON_FILE_OPTS = new Set(['max-file', 'max-size', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag']);
+
 function toLogConfig(j: GoJson, o: JsonObject | undefined): LogConfig {
   const config = j.stringMap(j.get(o, 'Config'), 'HostConfig.LogConfig.Config') ?? {};
   const log: LogConfig = { type: j.str(j.get(o, 'Type'), 'HostConfig.LogConfig.Type') || 'json-file', config };
+  if (log.type === 'json-file') {
+    for (const key of Object.keys(config)) {
+      if (!JSON_FILE_OPTS.has(key)) throw invalidArgument(`unknown log opt '${key}' for json-file log driver`);
+    }
+  }
   const maxSize = config['max-size'];
-  if (maxSize !== undefined && maxSize !== '') log.maxSize = ramInBytes(maxSize);
+  if (maxSize !== undefined && maxSize !== '') {
+    log.maxSize = ramInBytes(maxSize);
+    if (log.maxSize <= 0) throw invalidArgument('max-size must be a positive number');
+  }
   const maxFile = config['max-file'];
   if (maxFile !== undefined && maxFile !== '') {
     if (!/^[+-]?\d+$/.test(maxFile)) throw invalidArgument(`strconv.Atoi: parsing ${goQuote(maxFile)}: invalid syntax`);

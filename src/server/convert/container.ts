@@ -111,10 +111,8 @@ function hostConfigWire(h: HostRequest, rec: ContainerRecord): Record<string, un
     ContainerIDFile: '',
     LogConfig: {
       Type: h.logConfig.type,
-      Config: {
-        ...(h.logConfig.maxSize !== undefined ? { 'max-size': String(h.logConfig.maxSize) } : {}),
-        ...(h.logConfig.maxFile !== undefined ? { 'max-file': String(h.logConfig.maxFile) } : {}),
-      },
+      // As sent (`2k` stays `2k`), as Docker shows it.
+      Config: { ...h.logConfig.config },
     },
     NetworkMode: h.networkMode === 'default' ? 'bridge' : h.networkMode,
     PortBindings: Object.fromEntries(
