@@ -8,6 +8,7 @@ import { LocalContentStore } from '../content/local/local-content-store.js';
 import { EngineError } from '../core/errors.js';
 import { applyLayer } from '../diff/apply-layer.js';
 import { ConmonTaskService } from '../runtime/conmon-task-service.js';
+import { boundingCapabilities, kernelVersion, thermalThrottlePaths } from '../runtime/host.js';
 import { readLog } from '../runtime/k8s-file-log.js';
 import { NativeSnapshotter } from '../snapshots/native/native-snapshotter.js';
 import { OverlaySnapshotter } from '../snapshots/overlay/overlay-snapshotter.js';
@@ -22,6 +23,7 @@ import { ContainerIo, type LogEntry, type LogReader } from './containers/contain
 import { ContainerService } from './containers/container-service.js';
 import { ContainerStore } from './containers/container-store.js';
 import { ExecService } from './containers/exec-service.js';
+import { KNOWN_CAPABILITIES } from './containers/spec/capabilities.js';
 import { LABEL_SIZE } from './images/unpacker.js';
 import { type EngineSettings, SystemService, engineId, readHostFacts } from './system/system-service.js';
 
@@ -114,6 +116,9 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
       arch: ociArch(),
       cgroupVersion: host.cgroupVersion === '2' ? 2 : 1,
       maxHardLimits: await hardLimits(),
+      availableCapabilities: await boundingCapabilities(KNOWN_CAPABILITIES),
+      kernel: kernelVersion(),
+      extraMaskedPaths: await thermalThrottlePaths(),
     },
   });
   images.setUsers(containers);

@@ -15,6 +15,7 @@ import type { Mount } from '../../core/mount.js';
 import { parseSignal } from '../../core/signals.js';
 import type { ImageConfig } from '../../oci/image.js';
 import type { OciResources, OciSpec } from '../../oci/runtime-spec.js';
+import { deviceNodes, hostDevices } from '../../runtime/host.js';
 import type { Snapshotter } from '../../snapshots/snapshotter.js';
 import type { ExitStatus, Task, TaskService } from '../../runtime/task-service.js';
 import { KeyedMutex } from '../../util/keyed-mutex.js';
@@ -50,6 +51,12 @@ export interface ContainerSettings {
   cgroupVersion: 1 | 2;
   /** Hard rlimits of the daemon: a container may not ask more (no CAP_SYS_RESOURCE here). */
   maxHardLimits: Record<string, number>;
+  /** The capabilities berthd holds: all a container can get (--privileged, --cap-add ALL). */
+  availableCapabilities?: readonly string[];
+  /** The host kernel (major, minor): picks the seccomp profile's conditional rules. */
+  kernel?: readonly [number, number];
+  /** Host paths dockerd masks besides its fixed list (per-CPU thermal_throttle). */
+  extraMaskedPaths?: readonly string[];
 }
 
 export interface ContainerServiceDeps {
@@ -188,6 +195,7 @@ export class ContainerService {
         id,
         ncpu: this.d.settings.ncpu,
         maxHardLimits: this.d.settings.maxHardLimits,
+        ...this.execProcessOptions(),
       });
       if (spec.network.kind === 'bridge' || spec.network.kind === 'container') {
         // Until bridge networks exist, the default network is no network (docs/containers.md).
@@ -327,6 +335,10 @@ export class ContainerService {
     const [passwd, group] = await Promise.all([readRootfsFile(mounts, '/etc/passwd'), readRootfsFile(mounts, '/etc/group')]);
     const user = resolveUser(rec.spec.user, rec.spec.host.groupAdd, passwd ?? '', group ?? '');
     const files = containerFilePaths(this.d.store.dir(rec.id));
+    const st = this.d.settings;
+    const devices = Object.fromEntries(
+      await Promise.all(rec.spec.host.devices.map(async (m) => [m.pathOnHost, await deviceNodes(m.pathOnHost)] as const)),
+    );
     return toOciSpec(rec.spec, {
       id: rec.id,
       user,
@@ -334,11 +346,22 @@ export class ContainerService {
       hostsPath: files.hosts,
       resolvConfPath: files.resolvConf,
       hostnamePath: files.hostname,
-      cgroupParent: this.d.settings.cgroupParent,
-      cgroupVersion: this.d.settings.cgroupVersion,
-      arch: this.d.settings.arch,
-      ...(rec.spec.host.init && this.d.settings.initPath ? { initPath: this.d.settings.initPath } : {}),
+      cgroupParent: st.cgroupParent,
+      cgroupVersion: st.cgroupVersion,
+      arch: st.arch,
+      devices: Object.fromEntries(Object.entries(devices).map(([p, nodes]) => [p, nodes.map((n) => ({ ...n, pathOnHost: n.path }))])),
+      ...(rec.spec.host.privileged ? { hostDevices: (await hostDevices()).map(({ path, type, major, minor, fileMode, uid, gid }) => ({ path, type, major, minor, fileMode, uid, gid })) } : {}),
+      ...(st.availableCapabilities ? { availableCapabilities: st.availableCapabilities } : {}),
+      ...(st.kernel ? { kernel: st.kernel } : {}),
+      ...(st.extraMaskedPaths ? { extraMaskedPaths: st.extraMaskedPaths } : {}),
+      ...(rec.spec.host.init && st.initPath ? { initPath: st.initPath } : {}),
     });
+  }
+
+  /** What exec processes and create-time checks need to know of the host. */
+  execProcessOptions(): { availableCapabilities?: readonly string[] } {
+    const caps = this.d.settings.availableCapabilities;
+    return caps ? { availableCapabilities: caps } : {};
   }
 
   /** The mounts that show the container's root filesystem. */

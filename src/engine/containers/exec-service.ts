@@ -96,7 +96,7 @@ export class ExecService {
     const rootfs = await this.containers.rootfsMounts(rec);
     const [passwd, group] = await Promise.all([readRootfsFile(rootfs, '/etc/passwd'), readRootfsFile(rootfs, '/etc/group')]);
     const user = resolveUser(e.config.user || rec.spec.user, rec.spec.host.groupAdd, passwd ?? '', group ?? '');
-    const process = execProcess(rec.spec, { ...e.config, tty }, user);
+    const process = execProcess(rec.spec, { ...e.config, tty }, user, this.containers.execProcessOptions());
     let session: DeferredAttach | undefined;
     try {
       const proc = await task.exec({
