@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const DAEMON_JS = fileURLToPath(new URL('../src/cmd/daemon.js', import.meta.url));
@@ -66,7 +66,7 @@ export async function startDaemon(dir: string): Promise<Daemon> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'daemon.json'), '{}');
   // Containers' cgroups under a parent of the bench's own, removed in stop().
-  const cgroupParent = `/berth-bench-${process.pid}`;
+  const cgroupParent = `/berth-bench-${process.pid}-${basename(dir)}`;
   const t0 = process.hrtime.bigint();
   // Run as users do: the file itself, so its shebang's Node flags apply.
   const child = spawn(

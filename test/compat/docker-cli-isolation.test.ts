@@ -3,7 +3,7 @@
 // device, ulimit, sysctl and resource option, read back from /proc and the cgroup files.
 
 import assert from 'node:assert/strict';
-import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { type TestDaemon, berth, docker, hasDocker, startDaemon } from '../helpers/daemon.js';
@@ -125,6 +125,38 @@ test('containers get Docker’s isolation, and the options change it', { skip, t
     // The host's tini, mounted as Docker mounts its init.
     assert.equal(await sh(d, ['--init'], 'cat /proc/1/comm'), 'docker-init\n');
     assert.equal(await sh(d, ['-h', 'box1', '-u', 'nobody', '--group-add', '10', '-w', '/tmp'], 'hostname; id -u; id -G; pwd'), 'box1\n65534\n65534 10\n/tmp\n');
+  });
+
+  await t.test('bind mounts (-v, --mount) and tmpfs; volumes and -p are refused, not dropped', async () => {
+    const host = join(d.dir, 'shared');
+    mkdirSync(host);
+    writeFileSync(join(host, 'in.txt'), 'from the host\n');
+    assert.equal(await sh(d, ['-v', `${host}:/data`], 'cat /data/in.txt; echo back > /data/out.txt'), 'from the host\n');
+    assert.equal(readFileSync(join(host, 'out.txt'), 'utf8'), 'back\n');
+    const ro = await docker(d, ['run', '--rm', '-v', `${host}:/data:ro`, 'busybox', 'touch', '/data/x']);
+    assert.equal(ro.code, 1);
+    assert.match(ro.stderr, /Read-only file system/);
+    assert.equal(await sh(d, ['--mount', `type=bind,src=${host},dst=/m,readonly`, '--mount', 'type=tmpfs,dst=/t,tmpfs-size=65536'], 'cat /m/in.txt; grep " /t " /proc/mounts | grep -o size=64k'), 'from the host\nsize=64k\n');
+    // -v creates a missing source directory, as Docker does; --mount refuses it.
+    const made = join(d.dir, 'made-by-v');
+    assert.equal(await sh(d, ['-v', `${made}:/made`], 'echo ok > /made/f; cat /made/f'), 'ok\n');
+    assert.equal(readFileSync(join(made, 'f'), 'utf8'), 'ok\n');
+    const missing = await docker(d, ['run', '--rm', '--mount', `type=bind,src=${join(d.dir, 'nope')},dst=/x`, 'busybox', 'true']);
+    assert.equal(missing.code, 125);
+    assert.match(missing.stderr, /bind source path does not exist: .*nope/);
+    const id = (await docker(d, ['create', '-v', `${host}:/data:ro`, 'busybox', 'true'])).stdout.trim();
+    const mounts = JSON.parse((await docker(d, ['inspect', '--format', '{{json .Mounts}}', id])).stdout) as Record<string, unknown>[];
+    assert.deepEqual(mounts, [{ Type: 'bind', Source: host, Destination: '/data', Mode: 'ro', RW: false, Propagation: 'rprivate' }]);
+    assert.equal((await docker(d, ['rm', id])).code, 0);
+    const named = await docker(d, ['run', '--rm', '-v', 'data:/data', 'busybox', 'true']);
+    assert.equal(named.code, 125);
+    assert.match(named.stderr, /the named volume "data"\): volumes are not supported by berth yet/);
+    const published = await docker(d, ['run', '--rm', '-p', '127.0.0.1:18080:80', 'busybox', 'true']);
+    assert.equal(published.code, 125);
+    assert.match(published.stderr, /port publishing \(-p, -P\) needs bridge networking/);
+    const hostNet = await docker(d, ['run', '--rm', '--network', 'host', '-p', '18080:80', 'busybox', 'true']);
+    assert.equal(hostNet.code, 0, hostNet.stderr);
+    assert.match(hostNet.stderr, /WARNING: Published ports are discarded when using host network mode/);
   });
 
   await t.test('resources reach the cgroup; an OOM kill is reported', async () => {

@@ -5,11 +5,11 @@
 // and exec-service.ts; they share the in-memory task slots kept here.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Digest } from '../../core/digest.js';
-import { EngineError, conflict, kindOf } from '../../core/errors.js';
+import { EngineError, conflict, invalidArgument, kindOf } from '../../core/errors.js';
 import type { Filters } from '../../core/filters.js';
 import type { Mount } from '../../core/mount.js';
 import { parseSignal } from '../../core/signals.js';
@@ -33,6 +33,7 @@ import { decideRestart, restartsAfterReboot } from './restart-policy.js';
 import { type LogRotation, watchLogRotation } from './log-rotation.js';
 import { readRootfsFile } from './rootfs-files.js';
 import type { CreateRequest, LogConfig, Resources } from './spec/container-spec.js';
+import { planMounts } from './spec/binds.js';
 import { buildContainerSpec } from './spec/merge.js';
 import { execProcess, ociResources, ociSpecJson, toOciSpec } from './spec/to-oci.js';
 import { resolveUser } from './spec/user.js';
@@ -197,10 +198,23 @@ export class ContainerService {
         maxHardLimits: this.d.settings.maxHardLimits,
         ...this.execProcessOptions(),
       });
+      const warnings: string[] = [];
+      const publishes = Object.keys(spec.host.portBindings).length > 0 || spec.host.publishAllPorts;
       if (spec.network.kind === 'bridge' || spec.network.kind === 'container') {
         // Until bridge networks exist, the default network is no network (docs/containers.md).
         if (spec.network.kind === 'container' || !['bridge', 'default'].includes(spec.network.name)) {
           throw new EngineError('not-found', `network ${spec.network.kind === 'bridge' ? spec.network.name : 'container'} not found`);
+        }
+        // Ports that would silently not be published: say so instead.
+        if (publishes) {
+          throw new EngineError('not-implemented', 'port publishing (-p, -P) needs bridge networking, which berth does not have yet; --network host shares the host\'s ports');
+        }
+      }
+      if (spec.network.kind === 'host' && publishes) warnings.push('Published ports are discarded when using host network mode');
+      // Bind sources named by --mount must exist (-v creates them at start, as Docker does).
+      for (const src of planMounts(spec.host.binds, spec.host.mounts).requiredSources) {
+        if (!(await stat(src).then(() => true, () => false))) {
+          throw invalidArgument(`invalid mount config for type "bind": bind source path does not exist: ${src}`);
         }
       }
       const runtime = spec.host.runtime || this.d.settings.defaultRuntime;
@@ -221,7 +235,7 @@ export class ContainerService {
       };
       await this.d.store.add(rec);
       this.publish(rec, 'create');
-      return { id, warnings: [] };
+      return { id, warnings };
     } catch (err) {
       this.d.store.releaseName(name, id);
       if (snapshotMade) await this.d.snapshotter.remove(snapshotKey).catch(() => undefined);
@@ -336,6 +350,8 @@ export class ContainerService {
     const user = resolveUser(rec.spec.user, rec.spec.host.groupAdd, passwd ?? '', group ?? '');
     const files = containerFilePaths(this.d.store.dir(rec.id));
     const st = this.d.settings;
+    const plan = planMounts(rec.spec.host.binds, rec.spec.host.mounts);
+    await Promise.all(plan.createSources.map((src) => mkdir(src, { recursive: true })));
     const devices = Object.fromEntries(
       await Promise.all(rec.spec.host.devices.map(async (m) => [m.pathOnHost, await deviceNodes(m.pathOnHost)] as const)),
     );
@@ -349,6 +365,7 @@ export class ContainerService {
       cgroupParent: st.cgroupParent,
       cgroupVersion: st.cgroupVersion,
       arch: st.arch,
+      mounts: plan.mounts,
       devices: Object.fromEntries(Object.entries(devices).map(([p, nodes]) => [p, nodes.map((n) => ({ ...n, pathOnHost: n.path }))])),
       ...(rec.spec.host.privileged ? { hostDevices: (await hostDevices()).map(({ path, type, major, minor, fileMode, uid, gid }) => ({ path, type, major, minor, fileMode, uid, gid })) } : {}),
       ...(st.availableCapabilities ? { availableCapabilities: st.availableCapabilities } : {}),

@@ -2,6 +2,7 @@
 // (§8.3) and the Status text `docker ps` prints.
 
 import type { ContainerRecord } from '../../engine/containers/container-record.js';
+import { planMounts } from '../../engine/containers/spec/binds.js';
 import type { HostRequest } from '../../engine/containers/spec/container-spec.js';
 import { humanDuration } from '../../util/units.js';
 
@@ -75,6 +76,24 @@ function endpoint(): Record<string, unknown> {
   };
 }
 
+/** Mounts as Docker lists them: binds and tmpfs (validated at create, so they parse). */
+function mountsWire(rec: ContainerRecord): Record<string, unknown>[] {
+  let points;
+  try {
+    points = planMounts(rec.spec.host.binds, rec.spec.host.mounts).points;
+  } catch {
+    return [];
+  }
+  return points.map((p) => ({
+    Type: p.type,
+    Source: p.source,
+    Destination: p.destination,
+    Mode: p.mode,
+    RW: p.rw,
+    Propagation: p.propagation,
+  }));
+}
+
 function portsWire(rec: ContainerRecord): Record<string, null> {
   const out: Record<string, null> = {};
   if (rec.state.status !== 'running' && rec.state.status !== 'paused') return out;
@@ -100,7 +119,7 @@ export function toContainerSummaryWire(rec: ContainerRecord, imageId: string): R
     Status: statusText(rec),
     HostConfig: { NetworkMode: net },
     NetworkSettings: { Networks: { [net]: endpoint() } },
-    Mounts: [],
+    Mounts: mountsWire(rec),
   };
 }
 
@@ -229,7 +248,7 @@ export function toContainerInspectWire(rec: ContainerRecord, extras: InspectExtr
     ExecIDs: extras.execIds.length > 0 ? extras.execIds : null,
     HostConfig: hostConfigWire(spec.host, rec),
     GraphDriver: { Name: extras.driver, Data: null },
-    Mounts: [],
+    Mounts: mountsWire(rec),
     Config: {
       Hostname: spec.hostname,
       Domainname: spec.domainname,
