@@ -56,9 +56,14 @@ describe('log rotation', () => {
     await writeFile(path, '');
     const r = watchLogRotation(path, { maxSize: 64, maxFiles: 3 }, () => reopenLike(path), quiet);
     t.after(() => r.close());
+    // Each round waits for its rotation to finish: the new file exists and `.1` holds the round.
+    const rotatedTo = async (text: string): Promise<boolean> =>
+      (await readFile(path, 'utf8').catch(() => 'missing')) === '' && (await readFile(`${path}.1`, 'utf8').catch(() => '')) === text;
     for (let round = 0; round < 5; round++) {
-      await appendFile(path, `${round}`.repeat(70));
-      for (let i = 0; i < 100 && (await readFile(path, 'utf8')).length > 0; i++) await new Promise((res) => setTimeout(res, 10));
+      const text = `${round}`.repeat(70);
+      await appendFile(path, text);
+      for (let i = 0; i < 200 && !(await rotatedTo(text)); i++) await new Promise((res) => setTimeout(res, 10));
+      assert.ok(await rotatedTo(text), `round ${round} rotated`);
     }
     assert.deepEqual((await readdir(dir)).sort(), ['container.log', 'container.log.1', 'container.log.2']);
     assert.equal(await readFile(`${path}.1`, 'utf8'), '4'.repeat(70));
