@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what berth needs on Debian 12 and builds it: Debian packages (runc, conmon,
-# busybox-static, iptables, iproute2, tini), npm dependencies (npm ci, from the lockfile) and
+# busybox-static, iproute2, nftables, tini), npm dependencies (npm ci, from the lockfile) and
 # the TypeScript build. Safe to run again: each step is skipped when already done.
 # --test also installs what only the tests use: docker.io (a real dockerd to cross-check
 # saved and loaded images with; it is started only by that test, on its own roots).
@@ -18,8 +18,8 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 command -v npm >/dev/null || fail "npm not found: install npm (it comes with Node.js)"
 
 # Debian packages: the runtime and monitor (runc, conmon), the built-in base image's source
-# (busybox-static), networking (iproute2, iptables), the container init (tini).
-PACKAGES=(runc conmon busybox-static iproute2 iptables tini)
+# (busybox-static), networking (iproute2, nftables), the container init (tini).
+PACKAGES=(runc conmon busybox-static iproute2 nftables tini)
 [ "${1:-}" = "--test" ] && PACKAGES+=(docker.io)
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -32,7 +32,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || fail "apt-get install ${missing[*]} failed"
 fi
-for bin in runc conmon busybox ip iptables tini; do
+for bin in runc conmon busybox ip nft tini; do
   command -v "$bin" >/dev/null || [ -x "/bin/$bin" ] || fail "$bin is missing after installing packages"
 done
 

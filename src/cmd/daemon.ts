@@ -109,6 +109,12 @@ async function run(config: DaemonConfig, log: Logger): Promise<void> {
       registryMirrors: config.registryMirrors,
       labels: config.labels,
       liveRestore: config.liveRestore,
+      network: {
+        bridge: config.bridge,
+        ...(config.bip ? { bip: config.bip } : {}),
+        defaultAddressPools: config.defaultAddressPools,
+        dns: config.dns,
+      },
     },
     log.child({ module: 'engine' }),
   );
@@ -122,6 +128,7 @@ async function run(config: DaemonConfig, log: Logger): Promise<void> {
       containers: engine.containers,
       containerIo: engine.containerIo,
       exec: engine.exec,
+      networks: engine.networks,
     },
     identity: { version: info.version },
     logger: log.child({ module: 'api' }),

@@ -22,6 +22,8 @@ export interface TestDaemon {
   host: string;
   dataRoot: string;
   execRoot: string;
+  /** The daemon's default bridge interface. */
+  bridge: string;
   pid(): number;
   log(): string;
   /** SIGTERM and wait for a clean exit. */
@@ -49,6 +51,9 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
   const configFile = join(dir, 'daemon.json');
   // Containers' cgroups under a name of this test's, checked and removed afterwards.
   const cgroupParent = `/berth-test-${basename(dir)}`;
+  // A default bridge of its own (never the host's berth0), and with it its own nftables table.
+  const bridge = typeof opts.config?.bridge === 'string' ? opts.config.bridge : `bt-${basename(dir).slice(-8).toLowerCase()}`;
+  const linksBefore = new Set(readdirSync('/sys/class/net'));
   writeFileSync(configFile, JSON.stringify(opts.config ?? {}));
   mkdirSync(dataRoot, { recursive: true });
   let child: ChildProcess | undefined;
@@ -63,6 +68,7 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
       '-H', `unix://${socket}`,
       '--config-file', configFile,
       '--cgroup-parent', cgroupParent,
+      ...(opts.config?.bridge === undefined && !(opts.args ?? []).includes('--bridge') ? ['--bridge', bridge] : []),
       '--debug',
       ...(opts.args ?? []),
     ];
@@ -79,6 +85,7 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
     host: `unix://${socket}`,
     dataRoot,
     execRoot,
+    bridge,
     pid: () => child?.pid ?? -1,
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     async stop() {
@@ -105,15 +112,31 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
     const left = mountsUnder(dir);
     const cgroups = leftoverCgroups(cgroupParent);
     removeCgroups(cgroupParent);
+    const links = leftoverLinks(linksBefore);
+    const tables = await leftoverFirewall(bridge);
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(left, [], `mounts left behind under ${dir}`);
     assert.deepEqual(cgroups, [], 'container cgroups left behind');
+    assert.deepEqual(links, [], 'network interfaces left behind');
+    assert.deepEqual(tables, [], 'nftables tables left behind');
     // berthd survives errors nobody handled, but they are bugs: fail the test that caused one.
     const unhandled = log.split('\n').filter((l) => /"msg":"(uncaught exception|unhandled rejection)"/.test(l));
     assert.deepEqual(unhandled, [], 'berthd logged errors that nobody handled');
   });
   await start();
   return daemon;
+}
+
+/** Bridges and veths that appeared while the daemon ran (a namespace's devices go lazily: wait a little). */
+function leftoverLinks(before: Set<string>): string[] {
+  const fresh = (): string[] => readdirSync('/sys/class/net').filter((n) => !before.has(n) && /^(bt-|br-|veth)/.test(n));
+  for (let i = 0; i < 20 && fresh().length > 0; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  return fresh();
+}
+
+async function leftoverFirewall(bridge: string): Promise<string[]> {
+  const r = await run('nft', ['list', 'tables']);
+  return r.stdout.split('\n').filter((l) => l.trim() === `table ip berth-${bridge}`);
 }
 
 async function waitReady(socket: string, child: ChildProcess, logFile: string): Promise<void> {
