@@ -7,7 +7,8 @@ import type { Cli } from '../../cli.js';
 import { type CommandSpec, invalidFlagValue } from '../../command-spec.js';
 import { CommandFailure } from '../../program.js';
 import { parseGoInt } from '../container/go-int.js';
-import { goMap, stringSlice } from './create.js';
+import { goMap } from './create.js';
+import { stringSlice } from './string-slice.js';
 
 export interface NetworkConnectOptions {
   alias?: string[];
@@ -52,7 +53,7 @@ export function endpointSettings(opts: NetworkConnectOptions): EndpointSettingsW
       throw invalidFlagValue(opts.gwPriority, '--gw-priority', (err as Error).message);
     }
   }
-  const linkLocal = stringSlice(opts.linkLocalIp);
+  const linkLocal = stringSlice(opts.linkLocalIp, '--link-local-ip');
   // encoding/json leaves out the empty IPAM fields (omitempty).
   const ipam = {
     ...(opts.ip ? { IPv4Address: opts.ip } : {}),
@@ -62,9 +63,9 @@ export function endpointSettings(opts: NetworkConnectOptions): EndpointSettingsW
   return {
     IPAMConfig: ipam,
     Links: links.length > 0 ? links : null,
-    Aliases: stringSlice(opts.alias),
+    Aliases: stringSlice(opts.alias, '--alias'),
     MacAddress: '',
-    DriverOpts: driverOpts(stringSlice(opts.driverOpt)),
+    DriverOpts: driverOpts(stringSlice(opts.driverOpt, '--driver-opt')),
     GwPriority: gwPriority,
     ...DAEMON_ENDPOINT_FIELDS,
   };

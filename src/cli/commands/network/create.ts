@@ -4,11 +4,12 @@
 // printed as they are, exit 1. --config-only, --config-from, --ingress and --scope are sent
 // on as docker sends them; the daemon decides.
 
-import { type NetworkCreateRequestWire, networkCreate } from '../../../client/networks.js';
+import { type IpamConfigWire, type NetworkCreateRequestWire, networkCreate } from '../../../client/networks.js';
 import type { Cli } from '../../cli.js';
 import { type CommandSpec, invalidFlagValue } from '../../command-spec.js';
 import { CommandFailure } from '../../program.js';
 import { createIpamConfig } from './ipam.js';
+import { stringSlice } from './string-slice.js';
 
 export interface NetworkCreateOptions {
   driver?: string;
@@ -68,14 +69,15 @@ export async function runNetworkCreate(cli: Cli, name: string, opts: NetworkCrea
 /** The request docker's runCreate sends; throws its errors (a FlagError for a bad --label). */
 export function networkCreateBody(name: string, opts: NetworkCreateOptions): NetworkCreateRequestWire {
   const labels = (opts.label ?? []).map(validateLabel);
-  let config;
+  const flags = {
+    subnets: stringSlice(opts.subnet, '--subnet'),
+    ipRanges: stringSlice(opts.ipRange, '--ip-range'),
+    gateways: stringSlice(opts.gateway, '--gateway'),
+    auxAddresses: (opts.auxAddress ?? []).map(keyValue),
+  };
+  let config: IpamConfigWire[];
   try {
-    config = createIpamConfig({
-      subnets: stringSlice(opts.subnet),
-      ipRanges: stringSlice(opts.ipRange),
-      gateways: stringSlice(opts.gateway),
-      auxAddresses: (opts.auxAddress ?? []).map(keyValue),
-    });
+    config = createIpamConfig(flags);
   } catch (err) {
     throw new CommandFailure((err as Error).message, 1);
   }
@@ -94,11 +96,6 @@ export function networkCreateBody(name: string, opts: NetworkCreateOptions): Net
     Labels: goMap(labels.map(keyValue)),
     Name: name,
   };
-}
-
-/** pflag's StringSlice: each value is a comma-separated list; an empty value adds nothing. */
-export function stringSlice(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => (v === '' ? [] : v.split(',')));
 }
 
 /** opts.MapOpts and ConvertKVStringsToMap: `k=v`, or `k` alone for an empty value. */

@@ -58,6 +58,8 @@ const CASES: { argv: string[]; stdin?: string }[] = [
     argv: ['network', 'connect', '--ip', '10.0.0.5', '--ip6', 'fd00::5', '--alias', 'a1', '--alias', 'a2,a3', '--link', 'other:al', '--link-local-ip', '169.254.1.1',
       '--driver-opt', 'k=v', '--driver-opt', ' k2 = v2 ', '--gw-priority', '5', 'mynet', 'web'],
   },
+  { argv: ['network', 'connect', '--alias', '"a,b",c', '--alias', '"a""b"', '--driver-opt', '"k=v,w",x=y', 'mynet', 'web'] },
+  { argv: ['network', 'connect', '--alias', 'x,"a', 'mynet', 'web'] },
   { argv: ['network', 'connect', 'nope', 'web'] },
   { argv: ['network', 'connect', '--driver-opt', 'k', 'mynet', 'web'] },
   { argv: ['network', 'connect', '--link', 'a:b:c', 'mynet', 'web'] },

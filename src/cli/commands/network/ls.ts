@@ -78,7 +78,7 @@ export function networkContext(n: NetworkSummaryWire, trunc: boolean): object {
     IPv4: () => String(n.EnableIPv4 === true),
     IPv6: () => String(n.EnableIPv6 === true),
     Internal: () => String(n.Internal === true),
-    // Go ranges over the map: the daemon's (sorted) order.
+    // docker ranges over a Go map, in no fixed order; berth keeps the daemon's.
     Labels: () =>
       Object.entries(n.Labels ?? {})
         .map(([k, v]) => `${k}=${v}`)
