@@ -106,7 +106,8 @@ export interface NetworkPruneReportWire {
   NetworksDeleted: string[] | null;
 }
 
-export function networkList(c: EngineClient, opts: { filters?: string } = {}): Promise<NetworkSummaryWire[]> {
+/** The daemon may answer `null` for no networks, as Go encodes a nil slice. */
+export function networkList(c: EngineClient, opts: { filters?: string } = {}): Promise<NetworkSummaryWire[] | null> {
   return c.json('GET', '/networks', { query: { filters: opts.filters } });
 }
 

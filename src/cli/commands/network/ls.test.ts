@@ -50,6 +50,11 @@ test('network ls --format: json and the fields of docker’s network context', a
   assert.equal(raw.out, 'network_id: ffffffffffff\nname: mynet\ndriver: bridge\nscope: local\n\n');
 });
 
+test('network ls: a null list is an empty table', async (t) => {
+  const stub = networkDaemon().on('GET', '/networks', (_req, res) => res.json(200, null));
+  assert.equal((await berth(t, stub, ['network', 'ls'])).out, 'NETWORK ID   NAME      DRIVER    SCOPE\n');
+});
+
 test('network ls: errors in docker’s words and exit codes', async (t) => {
   const field = await berth(t, networkDaemon(), ['network', 'ls', '--format', '{{.Nope}}']);
   assert.deepEqual(

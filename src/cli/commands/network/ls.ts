@@ -56,7 +56,7 @@ export const networkLsCommand: CommandSpec<NetworkLsFlags> = {
 
 export async function runNetworkLs(cli: Cli, opts: NetworkLsOptions): Promise<void> {
   const networks = await networkList(cli.client(), { filters: networkFilters(opts.filter) });
-  const sorted = [...networks].sort((a, b) => naturalCompare(a.Name, b.Name));
+  const sorted = [...(networks ?? [])].sort((a, b) => naturalCompare(a.Name, b.Name));
   writeList(cli.out, sorted, {
     format: opts.format,
     quiet: opts.quiet,
