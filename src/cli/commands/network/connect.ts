@@ -7,8 +7,7 @@ import type { Cli } from '../../cli.js';
 import { type CommandSpec, invalidFlagValue } from '../../command-spec.js';
 import { CommandFailure } from '../../program.js';
 import { parseGoInt } from '../container/go-int.js';
-import { goMap } from './create.js';
-import { stringSlice } from './string-slice.js';
+import { goMap, stringSlice } from './flag-values.js';
 
 export interface NetworkConnectOptions {
   alias?: string[];

@@ -9,7 +9,7 @@ import type { Cli } from '../../cli.js';
 import { type CommandSpec, invalidFlagValue } from '../../command-spec.js';
 import { CommandFailure } from '../../program.js';
 import { createIpamConfig } from './ipam.js';
-import { stringSlice } from './string-slice.js';
+import { goMap, keyValue, stringSlice } from './flag-values.js';
 
 export interface NetworkCreateOptions {
   driver?: string;
@@ -96,18 +96,6 @@ export function networkCreateBody(name: string, opts: NetworkCreateOptions): Net
     Labels: goMap(labels.map(keyValue)),
     Name: name,
   };
-}
-
-/** opts.MapOpts and ConvertKVStringsToMap: `k=v`, or `k` alone for an empty value. */
-function keyValue(v: string): [string, string] {
-  const eq = v.indexOf('=');
-  return eq < 0 ? [v, ''] : [v.slice(0, eq), v.slice(eq + 1)];
-}
-
-/** A Go map as encoding/json writes it: the last value of a key, keys sorted. */
-export function goMap(entries: readonly [string, string][]): Record<string, string> {
-  const m = new Map(entries);
-  return Object.fromEntries([...m.keys()].sort().map((k) => [k, m.get(k) ?? '']));
 }
 
 /** opts.ValidateLabel, with pflag's wording for the flag. */

@@ -1,8 +1,8 @@
-// pflag's string slices as docker 28.2.2 reads them (`--alias` values sent to a stub).
+// pflag's string slices and docker's maps as docker 28.2.2 reads them (values sent to a stub).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { csvRecord, stringSlice } from './string-slice.js';
+import { csvRecord, goMap, keyValue, stringSlice } from './flag-values.js';
 
 test('csvRecord reads a value as encoding/csv does', () => {
   assert.deepEqual(csvRecord(''), []);
@@ -29,4 +29,9 @@ test('stringSlice adds the records up and names the flag in errors', () => {
   assert.deepEqual(stringSlice(['a1', 'a2,a3', ''], '--alias'), ['a1', 'a2', 'a3']);
   assert.deepEqual(stringSlice(undefined, '--alias'), []);
   assert.throws(() => stringSlice(['a"b'], '--alias'), { name: 'FlagError', message: 'invalid argument "a\\"b" for "--alias" flag: parse error on line 1, column 2: bare " in non-quoted-field' });
+});
+
+test('keyValue and goMap: the last value of a key wins, keys sorted', () => {
+  assert.deepEqual(['k=v', 'k2', 'a=b=c', '=x'].map(keyValue), [['k', 'v'], ['k2', ''], ['a', 'b=c'], ['', 'x']]);
+  assert.equal(JSON.stringify(goMap([['z', '1'], ['a', '2'], ['z', '3']])), '{"a":"2","z":"3"}');
 });

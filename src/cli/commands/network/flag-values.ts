@@ -1,7 +1,10 @@
-// pflag's string slice flags (--subnet, --gateway, --ip-range, --alias, --link-local-ip,
-// --driver-opt): each value is one CSV record, read as Go's encoding/csv reads it (commas
-// split, double quotes group, `""` is a quote), and the records add up. A value that is not
-// valid CSV is a flag error in encoding/csv's words.
+// The flag value types of docker's network commands, read as pflag and docker's opts read them:
+// - string slices (--subnet, --gateway, --ip-range, --alias, --link-local-ip, --driver-opt):
+//   each value is one CSV record, read as Go's encoding/csv reads it (commas split, double
+//   quotes group, `""` is a quote), and the records add up; a value that is not valid CSV is a
+//   flag error in encoding/csv's words;
+// - maps (-o, --ipam-opt, --aux-address, --label): `k=v`, or `k` for an empty value, the last
+//   value of a key winning, sent with the keys sorted as encoding/json writes a Go map.
 
 import { invalidFlagValue } from '../../command-spec.js';
 
@@ -55,4 +58,16 @@ export function csvRecord(line: string): string[] {
 
 function csvError(column: number, what: string): Error {
   return new Error(`parse error on line 1, column ${column}: ${what}`);
+}
+
+/** opts.MapOpts and ConvertKVStringsToMap: `k=v`, or `k` alone for an empty value. */
+export function keyValue(v: string): [string, string] {
+  const eq = v.indexOf('=');
+  return eq < 0 ? [v, ''] : [v.slice(0, eq), v.slice(eq + 1)];
+}
+
+/** A Go map as encoding/json writes it: the last value of a key, keys sorted. */
+export function goMap(entries: readonly [string, string][]): Record<string, string> {
+  const m = new Map(entries);
+  return Object.fromEntries([...m.keys()].sort().map((k) => [k, m.get(k) ?? '']));
 }
