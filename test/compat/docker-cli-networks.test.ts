@@ -210,6 +210,28 @@ test('docker CLI: bridge networks, DNS, published ports, isolation', { skip, tim
     assert.match(pruned, /other/);
   });
 
+  await t.test('the berth CLI network commands against berthd', async () => {
+    const b = async (args: string[]): Promise<string> => {
+      const r = await berth(d, args);
+      assert.equal(r.code, 0, `berth ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+      return r.stdout;
+    };
+    const id = (await b(['network', 'create', '--subnet', '10.234.0.0/24', '--label', 'k=v', 'bnet'])).trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+    assert.match(await b(['network', 'ls', '--filter', 'label=k=v']), new RegExp(`${id.slice(0, 12)}\\s+bnet\\s+bridge\\s+local`));
+    const cid = (await b(['run', '-d', '--network', 'bnet', 'busybox', 'sleep', '30'])).trim();
+    const alias = await berth(d, ['network', 'connect', '--alias', 'x', 'bridge', cid]);
+    assert.equal(alias.code, 1);
+    assert.match(alias.stderr, /network-scoped alias is supported only for containers in user defined networks/);
+    assert.equal((await b(['network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Subnet}}{{end}}', 'bnet'])).trim(), '10.234.0.0/24');
+    assert.match(await b(['network', 'inspect', 'bnet']), new RegExp(cid));
+    const inUse = await berth(d, ['network', 'rm', 'bnet']);
+    assert.equal(inUse.code, 1);
+    assert.match(inUse.stderr, /has active endpoints/);
+    await b(['rm', '-f', cid]);
+    assert.equal((await b(['network', 'rm', 'bnet'])).trim(), 'bnet');
+  });
+
   await t.test('nothing of the networks is left once the daemon stops', async () => {
     await d.stop();
     try {
