@@ -13,6 +13,10 @@
 //   ps     `ps -a` with 1000 containers by the docker CLI
 //   exec   `exec true` into a running container vs raw `runc exec`
 //   mem    berthd RSS and per-container overhead with 100 running containers
+// networks (issue 5, bench/networks.ts):
+//   bridge   `run --rm busybox true` on the default bridge vs `--network none`, alternated
+//   publish  the same with one published port
+//   many     50 containers started with `run -d` on one user-defined network
 // Benchmarks print figures; they never fail on a missed target.
 
 import { spawnSync } from 'node:child_process';
@@ -22,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MB, type Row, asecs, call, median, printTable, rssKiB, secs, sh, startDaemon } from './common.js';
 import { CONTAINER_WORKLOADS, benchContainers } from './containers.js';
+import { NETWORK_WORKLOADS, benchNetworks } from './networks.js';
 
 interface Args {
   quick: boolean;
@@ -217,6 +222,8 @@ async function main(): Promise<void> {
     if (want('rss')) await benchRss(root, rows, workload?.archive);
     const containers = CONTAINER_WORKLOADS.filter(want);
     if (containers.length > 0) await benchContainers(root, new Set(containers), args.quick, rows);
+    const networks = NETWORK_WORKLOADS.filter(want);
+    if (networks.length > 0) await benchNetworks(root, new Set(networks), args.quick, rows);
   } finally {
     if (args.tmpfs) sh('umount', [root]);
     rmSync(root, { recursive: true, force: true });

@@ -115,9 +115,11 @@ export async function removeInterfaces(hostIfs: string[]): Promise<void> {
   if (hostIfs.length > 0) await ipBatch(hostIfs.map((h) => `link del ${h}`), [], { force: true });
 }
 
-/** Removes the interfaces at once (the kernel frees a namespace's devices lazily), then the namespace. */
+/**
+ * Removes the namespace and, side by side, its interfaces (the kernel would free them lazily
+ * with the namespace; deleting them makes their end certain).
+ */
 export async function deleteSandbox(path: string, hostIfs: string[]): Promise<void> {
-  await removeInterfaces(hostIfs);
-  await execFileAsync('umount', [path]).catch(() => undefined);
+  await Promise.all([removeInterfaces(hostIfs), execFileAsync('umount', [path]).catch(() => undefined)]);
   await rm(path, { force: true });
 }

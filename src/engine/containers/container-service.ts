@@ -296,11 +296,17 @@ export class ContainerService {
       const mounts = await this.d.snapshotter.mounts(rec.snapshotKey);
       const bundle = join(this.d.store.dir(rec.id), 'bundle');
       await mkdir(join(bundle, 'rootfs'), { recursive: true });
-      // The namespace exists before the process: runc joins it through the spec.
-      const net = await this.d.networks.setUp(rec);
-      network = net?.state;
-      await writeContainerFiles(this.d.store.dir(rec.id), rec.spec, net ?? {});
-      await writeFile(join(bundle, 'config.json'), ociSpecJson(await this.ociSpec(rec, mounts, join(bundle, 'rootfs'), network?.sandbox)));
+      // The namespace exists before the process (runc joins it through the spec); it is made
+      // while the spec is built, both being a few milliseconds of waiting on other processes.
+      const [net, spec] = await Promise.allSettled([
+        this.d.networks.setUp(rec),
+        this.ociSpec(rec, mounts, join(bundle, 'rootfs'), this.d.networks.sandboxPath(rec)),
+      ]);
+      if (net.status === 'fulfilled') network = net.value?.state;
+      if (net.status === 'rejected') throw net.reason;
+      if (spec.status === 'rejected') throw spec.reason;
+      await writeContainerFiles(this.d.store.dir(rec.id), rec.spec, net.value ?? {});
+      await writeFile(join(bundle, 'config.json'), ociSpecJson(spec.value));
       task = await this.d.tasks.create({
         id: rec.id,
         bundle,
@@ -458,8 +464,11 @@ export class ContainerService {
       if (status.oomKilled) this.publish(exited, 'oom');
       this.publish(exited, 'die', { exitCode: String(status.exitCode) });
       s.task = undefined;
-      await this.d.tasks.delete(id).catch((err: unknown) => this.d.log.warn({ err, id }, 'cannot clean up a task'));
-      await this.releaseNetwork(rec, exited);
+      // The runtime's clean-up and the network's are independent: side by side.
+      await Promise.all([
+        this.d.tasks.delete(id).catch((err: unknown) => this.d.log.warn({ err, id }, 'cannot clean up a task')),
+        this.releaseNetwork(rec, exited),
+      ]);
       const decision = decideRestart({
         policy: rec.spec.host.restartPolicy,
         exitCode: status.exitCode,

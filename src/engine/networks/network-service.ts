@@ -429,17 +429,29 @@ export class NetworkService {
     }
   }
 
+  /** Where the container's network namespace is bound while it runs (bridge networks). */
+  sandboxPath(rec: ContainerRecord): string | undefined {
+    return rec.spec.network.kind === 'bridge' ? join(this.settings.execRoot, 'netns', rec.id) : undefined;
+  }
+
   /** Before the container's process exists: namespace, interfaces, published ports. */
   async setUp(rec: ContainerRecord): Promise<NetworkSetup | undefined> {
-    if (rec.spec.network.kind !== 'bridge') return undefined;
-    return this.lock.run(LOCK, async () => {
-      const names = networksOf(rec);
-      const sandbox = join(this.settings.execRoot, 'netns', rec.id);
-      const endpoints: Record<string, EndpointState> = {};
-      const ifs: InterfaceSpec[] = [];
-      const taken: { n: NetworkRecord; addr: number }[] = [];
-      try {
-        for (const [i, name] of names.entries()) {
+    const sandbox = this.sandboxPath(rec);
+    if (!sandbox) return undefined;
+    const endpoints: Record<string, EndpointState> = {};
+    const ifs: InterfaceSpec[] = [];
+    const taken: { n: NetworkRecord; addr: number }[] = [];
+    const release = (): Promise<void> =>
+      this.lock.run(LOCK, async () => {
+        for (const t of taken) this.allocator(t.n).release(t.addr);
+        if (this.ports.delete(rec.id)) await this.applyFirewall().catch((err: unknown) => this.log.warn({ err }, 'cannot update the firewall rules'));
+      });
+    // Addresses and host ports are decided under the lock (and so reserved); the namespace is
+    // made outside it, so that containers starting together do not wait for each other.
+    let bindings: PortBinding[] = [];
+    try {
+      await this.lock.run(LOCK, async () => {
+        for (const [i, name] of networksOf(rec).entries()) {
           const n = this.store.resolve(name);
           if (n.driver !== 'bridge') continue;
           await this.bringUp(n);
@@ -449,29 +461,35 @@ export class NetworkService {
           ifs.push(iface);
         }
         const ports = await this.bindPorts(rec, Object.values(endpoints)[0]);
-        await createSandbox(sandbox, ifs);
-        if (ports.forwards.length > 0) {
-          this.ports.set(rec.id, ports.forwards);
-          try {
-            await this.applyFirewall();
-          } catch (err) {
-            this.ports.delete(rec.id);
-            await deleteSandbox(sandbox, ifs.map((i) => i.hostIf));
-            throw err;
-          }
-        }
-        const first = Object.entries(endpoints)[0];
-        const firstNet = first ? this.store.resolve(first[0]) : undefined;
-        return {
-          state: { sandbox, endpoints, ports: ports.bindings },
-          ...(first ? { address: first[1].ip } : {}),
-          ...(firstNet && !firstNet.predefined ? { nameservers: [first![1].gateway] } : {}),
-        };
+        bindings = ports.bindings;
+        if (ports.forwards.length > 0) this.ports.set(rec.id, ports.forwards);
+      });
+    } catch (err) {
+      await release();
+      throw err;
+    }
+    try {
+      await createSandbox(sandbox, ifs);
+    } catch (err) {
+      await release();
+      throw err;
+    }
+    if (bindings.length > 0) {
+      try {
+        await this.lock.run(LOCK, () => this.applyFirewall());
       } catch (err) {
-        for (const t of taken) this.allocator(t.n).release(t.addr);
+        await deleteSandbox(sandbox, ifs.map((i) => i.hostIf));
+        await release();
         throw err;
       }
-    });
+    }
+    const first = Object.entries(endpoints)[0];
+    const firstNet = first ? this.store.get(first[1].networkId) : undefined;
+    return {
+      state: { sandbox, endpoints, ports: bindings },
+      ...(first ? { address: first[1].ip } : {}),
+      ...(first && firstNet && !firstNet.predefined ? { nameservers: [first[1].gateway] } : {}),
+    };
   }
 
   private newEndpoint(rec: ContainerRecord, n: NetworkRecord, ifname: string, primary: boolean): { ep: EndpointState; iface: InterfaceSpec; addr: number } {
@@ -560,13 +578,13 @@ export class NetworkService {
   async tearDown(rec: ContainerRecord): Promise<void> {
     const state = rec.state.network;
     if (!state) return;
+    await deleteSandbox(state.sandbox, Object.values(state.endpoints).map((e) => e.hostIf));
     await this.lock.run(LOCK, async () => {
       for (const [name, ep] of Object.entries(state.endpoints)) {
         const n = this.store.get(ep.networkId);
         if (n) this.allocator(n).release(parseIPv4(ep.ip)!);
         else this.log.debug({ network: name }, 'endpoint of a network that is gone');
       }
-      await deleteSandbox(state.sandbox, Object.values(state.endpoints).map((e) => e.hostIf));
       if (this.ports.delete(rec.id)) await this.applyFirewall();
     });
   }
