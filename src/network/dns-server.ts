@@ -59,6 +59,7 @@ export class DnsServer {
     if (!q) return;
     const name = q.name.replace(/\.$/, '').toLowerCase();
     const addresses = this.opts.lookup(name, from.address);
+    this.opts.log.debug({ name, type: q.type, from: from.address, addresses }, 'dns query');
     let reply: Buffer;
     if (addresses) {
       const answers =

@@ -121,6 +121,8 @@ test('docker CLI: bridge networks, DNS, published ports, isolation', { skip, tim
     const c = JSON.parse(await ok(d, ['inspect', 'pub']))[0];
     assert.deepEqual(c.NetworkSettings.Ports['80/tcp'], [{ HostIp: '127.0.0.1', HostPort: String(port) }]);
     assert.match(await ok(d, ['ps', '--format', '{{.Ports}}', '-f', 'name=pub']), new RegExp(`127\\.0\\.0\\.1:${port}->80/tcp`));
+    assert.equal((await ok(d, ['ps', '-q', '-f', 'publish=80', '-f', 'network=bridge'])).trim(), c.Id.slice(0, 12));
+    assert.equal((await ok(d, ['ps', '-q', '-f', 'publish=80/udp'])).trim(), '');
     const taken = await docker(d, ['run', '--rm', '-p', `127.0.0.1:${port}:80`, 'busybox', 'true']);
     assert.notEqual(taken.code, 0);
     assert.match(taken.stderr, /port is already allocated/);

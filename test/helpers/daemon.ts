@@ -53,7 +53,6 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
   const cgroupParent = `/berth-test-${basename(dir)}`;
   // A default bridge of its own (never the host's berth0), and with it its own nftables table.
   const bridge = typeof opts.config?.bridge === 'string' ? opts.config.bridge : `bt-${basename(dir).slice(-8).toLowerCase()}`;
-  const linksBefore = new Set(readdirSync('/sys/class/net'));
   writeFileSync(configFile, JSON.stringify(opts.config ?? {}));
   mkdirSync(dataRoot, { recursive: true });
   let child: ChildProcess | undefined;
@@ -107,14 +106,16 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
     // Containers outlive berthd by design: remove them while it runs, or their mounts,
     // monitors and cgroups stay behind.
     await removeAllContainers(daemon).catch(() => undefined);
+    // Bridges of this daemon's networks, to check they went (other tests' may exist meanwhile).
+    const bridges = [bridge, ...(await networkBridges(socket).catch(() => []))];
     await daemon.stop();
     const log = daemon.log();
     const left = mountsUnder(dir);
     const cgroups = leftoverCgroups(cgroupParent);
     removeCgroups(cgroupParent);
-    const links = leftoverLinks(linksBefore);
+    const links = leftoverLinks(bridges);
     const tables = await leftoverFirewall(bridge);
-    if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+    if (!opts.keep && !process.env.BERTH_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(left, [], `mounts left behind under ${dir}`);
     assert.deepEqual(cgroups, [], 'container cgroups left behind');
     assert.deepEqual(links, [], 'network interfaces left behind');
@@ -127,11 +128,26 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
   return daemon;
 }
 
-/** Bridges and veths that appeared while the daemon ran (a namespace's devices go lazily: wait a little). */
-function leftoverLinks(before: Set<string>): string[] {
-  const fresh = (): string[] => readdirSync('/sys/class/net').filter((n) => !before.has(n) && /^(bt-|br-|veth)/.test(n));
-  for (let i = 0; i < 20 && fresh().length > 0; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-  return fresh();
+/**
+ * The daemon's bridges still present after it stopped. Veths need no check of their own: the
+ * namespace mounts are checked, and a veth pair dies with its namespace.
+ */
+function leftoverLinks(bridges: string[]): string[] {
+  return bridges.filter((b) => existsSync(`/sys/class/net/${b}`));
+}
+
+async function networkBridges(socket: string): Promise<string[]> {
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = request({ socketPath: socket, path: '/networks', method: 'GET', timeout: 5000 }, (res) => {
+      let b = '';
+      res.on('data', (c: Buffer) => (b += c.toString()));
+      res.on('end', () => resolve(b));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  const nets = JSON.parse(body) as { Id: string; Driver: string; Options?: Record<string, string> }[];
+  return nets.filter((n) => n.Driver === 'bridge').map((n) => n.Options?.['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`);
 }
 
 async function leftoverFirewall(bridge: string): Promise<string[]> {

@@ -303,7 +303,10 @@ export class ContainerService {
         this.ociSpec(rec, mounts, join(bundle, 'rootfs'), this.d.networks.sandboxPath(rec)),
       ]);
       if (net.status === 'fulfilled') network = net.value?.state;
-      if (net.status === 'rejected') throw net.reason;
+      if (net.status === 'rejected') {
+        const e = net.reason as unknown;
+        throw new EngineError(kindOf(e), `${NETWORK_SETUP_FAILED}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
       if (spec.status === 'rejected') throw spec.reason;
       await writeContainerFiles(this.d.store.dir(rec.id), rec.spec, net.value ?? {});
       await writeFile(join(bundle, 'config.json'), ociSpecJson(spec.value));
@@ -918,12 +921,16 @@ function monitorLogLimit(c: LogConfig): { logSizeMax?: number } {
   return c.maxSize !== undefined && (c.maxFile ?? 1) < 2 ? { logSizeMax: c.maxSize } : {};
 }
 
+/** dockerd's words for a start that failed in the network driver. */
+const NETWORK_SETUP_FAILED = 'failed to set up container networking';
+
 function runtimeErrorMessage(err: unknown): string {
   let msg = err instanceof Error ? err.message : String(err);
   // runc repeats its own prefix when it wraps an error; say it once.
   const half = msg.indexOf(': runc create failed: ');
   if (half > 0 && msg.slice(half + 2) === msg.slice(0, msg.length - half - 2)) msg = msg.slice(0, half);
   if (err instanceof EngineError && (err.kind === 'not-found' || err.kind === 'conflict' || err.kind === 'not-modified')) return msg;
+  if (msg.startsWith(NETWORK_SETUP_FAILED)) return msg;
   return `failed to create task for container: OCI runtime create failed: ${msg}: unknown`;
 }
 
