@@ -5,6 +5,7 @@
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -138,4 +139,13 @@ export async function skopeo(dir: string, args: string[]): Promise<string> {
     maxBuffer: 16 << 20,
   });
   return stdout;
+}
+
+/** A port nothing listens on right now (for a peer that cannot listen on port 0 and say which). */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
 }
