@@ -13,6 +13,9 @@
 //   ps     `ps -a` with 1000 containers by the docker CLI
 //   exec   `exec true` into a running container vs raw `runc exec`
 //   mem    berthd RSS and per-container overhead with 100 running containers
+// registry server (issue 4, bench/registry.ts):
+//   registry  skopeo push and pull of a 200 MB one-layer image and raw blob GET, berth
+//             registry vs Debian's docker-registry; the servers' RSS
 // Benchmarks print figures; they never fail on a missed target.
 
 import { spawnSync } from 'node:child_process';
@@ -22,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MB, type Row, asecs, call, median, printTable, rssKiB, secs, sh, startDaemon } from './common.js';
 import { CONTAINER_WORKLOADS, benchContainers } from './containers.js';
+import { REGISTRY_WORKLOADS, benchRegistry } from './registry.js';
 
 interface Args {
   quick: boolean;
@@ -217,6 +221,7 @@ async function main(): Promise<void> {
     if (want('rss')) await benchRss(root, rows, workload?.archive);
     const containers = CONTAINER_WORKLOADS.filter(want);
     if (containers.length > 0) await benchContainers(root, new Set(containers), args.quick, rows);
+    if (REGISTRY_WORKLOADS.some(want)) await benchRegistry(root, args.quick, rows);
   } finally {
     if (args.tmpfs) sh('umount', [root]);
     rmSync(root, { recursive: true, force: true });
