@@ -8,11 +8,10 @@
 // the repository. A blob already stored for another repository is only linked (mount).
 
 import { type Hash, createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { type Digest, digestAlgorithm } from '../core/digest.js';
 import { fsyncDir, writeFileAtomic } from '../util/atomic-write.js';
 import { KeyedMutex } from '../util/keyed-mutex.js';
@@ -20,8 +19,10 @@ import { RegistryError, blobUnknown, digestInvalid, uploadUnknown } from './erro
 import type { RegistryLayout } from './layout.js';
 
 const UPLOAD_ID_RE = /^[a-f0-9-]{36}$/;
-/** Bigger writes than fs's 16 KiB default: fewer syscalls for multi-hundred-megabyte layers. */
+/** Bigger reads and writes than fs's defaults: fewer syscalls for multi-hundred-megabyte layers. */
 const WRITE_HIGH_WATER_MARK = 1 << 20;
+const WRITE_BATCH = 1 << 20;
+const SYNC_EVERY = 32 << 20;
 
 export interface UploadInfo {
   repository: string;
@@ -114,30 +115,19 @@ export class FsBlobStore {
         body.resume();
         throw new RegistryError('RANGE_INVALID', `chunk starts at ${opts.start}, upload has ${size} bytes`, { size });
       }
-      let live = this.liveHashes.get(id);
-      if (live && live.size !== size) live = undefined;
+      const known = this.liveHashes.get(id);
+      const live = known && known.size === size ? known : undefined;
       this.liveHashes.delete(id);
-      const counted = { size };
-      const hashing = live;
+      let written: number;
       try {
-        await pipeline(
-          body,
-          async function* (source: AsyncIterable<Buffer>) {
-            for await (const chunk of source) {
-              hashing?.hash.update(chunk);
-              counted.size += chunk.length;
-              yield chunk;
-            }
-          },
-          createWriteStream(dataPath, { flags: 'a', highWaterMark: WRITE_HIGH_WATER_MARK }),
-        );
+        written = await appendHashed(dataPath, body, live?.hash, size);
       } catch (err) {
         // Some hashed bytes may not have reached the file: the hash is dropped and commit
         // hashes the file again.
         throw new RegistryError('BLOB_UPLOAD_INVALID', 'upload interrupted', undefined, { cause: err });
       }
-      if (hashing) this.liveHashes.set(id, { hash: hashing.hash, size: counted.size });
-      return counted.size;
+      if (live) this.liveHashes.set(id, { hash: live.hash, size: written });
+      return written;
     });
   }
 
@@ -197,6 +187,53 @@ export class FsBlobStore {
     // An upload belongs to the repository it was started for: no writing into another's.
     if (info.repository !== repository) throw uploadUnknown(id);
     return info;
+  }
+}
+
+/**
+ * Appends `body` to the file at `path`, feeding `hash` on the way, and returns the file's new
+ * size. One batch of about 1 MiB is written while the next is read from the socket, and every
+ * 32 MiB a datasync is started in the background, so the fsync of commit finds little left to
+ * write (on this VM's disk a 200 MB fsync at the end took 60 ms, a third of a loopback push's
+ * margin over distribution, which does not fsync).
+ */
+async function appendHashed(path: string, body: Readable, hash: Hash | undefined, start: number): Promise<number> {
+  const fh = await open(path, 'a');
+  let written = start;
+  let synced = start;
+  let writing: Promise<unknown> = Promise.resolve();
+  let syncing: Promise<void> | undefined;
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
+  const flush = async (): Promise<void> => {
+    await writing;
+    const bufs = batch;
+    const n = batchBytes;
+    batch = [];
+    batchBytes = 0;
+    writing = fh.writev(bufs).then(() => {
+      written += n;
+      if (written - synced >= SYNC_EVERY && syncing === undefined) {
+        synced = written;
+        syncing = fh.datasync().finally(() => (syncing = undefined));
+      }
+    });
+  };
+  try {
+    for await (const c of body) {
+      const chunk = c as Buffer;
+      hash?.update(chunk);
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= WRITE_BATCH) await flush();
+    }
+    if (batchBytes > 0) await flush();
+    await writing;
+    return written;
+  } finally {
+    await writing.catch(() => undefined);
+    await syncing?.catch(() => undefined);
+    await fh.close();
   }
 }
 
