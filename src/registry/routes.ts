@@ -133,10 +133,10 @@ async function startUpload(c: RouteContext, m: RouteMatch, req: IncomingMessage,
     }
   }
   const digest = q.get('digest');
+  const d = digest === null ? undefined : checkDigest(digest);
   const id = await c.blobs.startUpload(m.name);
-  if (digest !== null) {
+  if (d !== undefined) {
     // Monolithic upload: the whole blob in this request.
-    const d = checkDigest(digest);
     await c.blobs.append(m.name, id, req);
     await c.blobs.commit(m.name, id, d);
     sendEmpty(res, 201, blobCreated(m.name, d));
