@@ -36,7 +36,17 @@ export class FsManifestStore {
     private readonly blobs: FsBlobStore,
   ) {}
 
-  async put(repository: string, ref: ManifestReference, bytes: Buffer, contentType: string | undefined): Promise<PutManifestResult> {
+  /**
+   * Stores a manifest under `ref`; `extraTags` (the spec's `?tag=` on a push by digest) point at
+   * it as well.
+   */
+  async put(
+    repository: string,
+    ref: ManifestReference,
+    bytes: Buffer,
+    contentType: string | undefined,
+    extraTags: string[] = [],
+  ): Promise<PutManifestResult> {
     const checked = checkManifest(bytes, contentType);
     const digest = sha256Digest(bytes);
     if (ref.digest !== undefined && ref.digest !== digest) {
@@ -65,10 +75,9 @@ export class FsManifestStore {
       await mkdir(dirname(path), { recursive: true });
       await writeFileAtomic(path, JSON.stringify(desc));
     }
-    if (ref.tag !== undefined) {
-      await mkdir(this.layout.tagsDir(repository), { recursive: true });
-      await writeFileAtomic(this.layout.tag(repository, ref.tag), digest);
-    }
+    const tags = ref.tag !== undefined ? [ref.tag, ...extraTags] : extraTags;
+    if (tags.length > 0) await mkdir(this.layout.tagsDir(repository), { recursive: true });
+    for (const tag of tags) await writeFileAtomic(this.layout.tag(repository, tag), digest);
     return checked.subject ? { digest, subject: checked.subject.digest } : { digest };
   }
 

@@ -20,10 +20,12 @@ import {
   sendJson,
 } from './http-util.js';
 import type { FsManifestStore } from './manifest-store.js';
-import { checkDigest, checkRepositoryName, parseManifestReference } from './names.js';
+import { checkDigest, checkRepositoryName, checkTag, parseManifestReference } from './names.js';
 
 /** The spec lets registries refuse manifests above 4 MiB; distribution does the same. */
 const MANIFEST_LIMIT = 4 << 20;
+/** Tags one push by digest may set with `?tag=`. */
+const MAX_QUERY_TAGS = 50;
 
 export type Endpoint = 'base' | 'catalog' | 'tags' | 'manifest' | 'blob' | 'upload' | 'referrers';
 
@@ -195,12 +197,16 @@ async function getManifest(c: RouteContext, m: RouteMatch, req: IncomingMessage,
   });
 }
 
-async function putManifest(c: RouteContext, m: RouteMatch, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function putManifest(c: RouteContext, m: RouteMatch, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): Promise<void> {
   const ref = parseManifestReference(m.param);
+  // Tags in the query apply to a push by digest only (spec end-7b).
+  const tags = ref.digest !== undefined ? q.getAll('tag').map(checkTag) : [];
+  if (tags.length > MAX_QUERY_TAGS) throw new RegistryError('TAG_INVALID', `at most ${MAX_QUERY_TAGS} tags per push`);
   const bytes = await readBody(req, MANIFEST_LIMIT);
-  const r = await c.manifests.put(m.name, ref, bytes, req.headers['content-type']);
+  const r = await c.manifests.put(m.name, ref, bytes, req.headers['content-type'], tags);
   const headers: Record<string, string> = { Location: `/v2/${m.name}/manifests/${r.digest}`, 'Docker-Content-Digest': r.digest };
   if (r.subject) headers['OCI-Subject'] = r.subject;
+  if (tags.length > 0) headers['OCI-Tag'] = tags.join(', ');
   sendEmpty(res, 201, headers);
 }
 

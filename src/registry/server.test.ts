@@ -223,6 +223,14 @@ test('manifests: referenced blobs checked, GET/HEAD by tag and digest, Docker ty
   const unknown = await fetch(`${url}/v2/app/manifests/v9`);
   assert.equal(unknown.status, 404);
   assert.equal(await errorCode(unknown), 'MANIFEST_UNKNOWN');
+  const byDigest = await fetch(`${url}/v2/app/manifests/${img.digest}?tag=1.2.3&tag=latest`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
+    body: img.manifest,
+  });
+  assert.equal(byDigest.status, 201);
+  assert.equal(byDigest.headers.get('oci-tag'), '1.2.3, latest');
+  assert.equal((await fetch(`${url}/v2/app/manifests/latest`)).headers.get('docker-content-digest'), img.digest);
   const wrongDigest = await fetch(`${url}/v2/app/manifests/${sha('x')}`, { method: 'PUT', headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' }, body: img.manifest });
   assert.equal(await errorCode(wrongDigest), 'DIGEST_INVALID');
 
@@ -258,6 +266,7 @@ test('manifests: referenced blobs checked, GET/HEAD by tag and digest, Docker ty
   assert.equal((await fetch(`${url}/v2/app/manifests/${sha(dockerManifest)}`)).status, 200, 'deleting a tag keeps the manifest');
   assert.equal((await fetch(`${url}/v2/app/manifests/${img.digest}`, { method: 'DELETE' })).status, 202);
   assert.equal((await fetch(`${url}/v2/app/manifests/v1`)).status, 404, 'tags of a deleted manifest go with it');
+  assert.equal((await fetch(`${url}/v2/app/manifests/latest`)).status, 404);
 });
 
 test('tags and catalog paginate with n, last and a Link header', async (t) => {
