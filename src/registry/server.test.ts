@@ -362,6 +362,26 @@ test('a client that disconnects mid-upload leaves a resumable upload and no blob
   assert.equal(Number((await fetch(`${url}/v2/resume/blobs/${sha(data)}`, { method: 'HEAD' })).headers.get('content-length')), data.length);
 });
 
+test('a client that hangs up mid-download does not disturb the next one', async (t) => {
+  const { url } = await start(t);
+  const data = Buffer.alloc(5 << 20, 3);
+  const d = await pushBlob(url, 'dl', data);
+  const { hostname, port } = new URL(url);
+  await new Promise<void>((resolve) => {
+    const req = request({ hostname, port, path: `/v2/dl/blobs/${d}` }, (res) => {
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.on('error', () => resolve());
+    req.end();
+  });
+  const again = Buffer.from(await (await fetch(`${url}/v2/dl/blobs/${d}`)).arrayBuffer());
+  assert.equal(again.length, data.length);
+  assert.ok(again.equals(data));
+});
+
 test('read-only mode refuses writes with UNSUPPORTED and serves reads', async (t) => {
   const { url } = await start(t, { readOnly: true });
   const r = await fetch(`${url}/v2/ro/blobs/uploads/`, { method: 'POST' });
