@@ -85,6 +85,8 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   }
   const accessLog =
     config.accessLog === 'off' ? undefined : config.accessLog === '-' ? process.stdout : createWriteStream(config.accessLog, { flags: 'a' });
+  // A log reader that went away (a closed pipe) must not take the registry down with it.
+  accessLog?.on('error', (err) => process.stderr.write(`berth registry: access log: ${errorMessage(err)}\n`));
   const server = createRegistryServer({
     blobs,
     manifests,

@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, type Writable } from 'node:stream';
 import { test } from 'node:test';
 import { hashSync } from 'bcryptjs';
 import { type AccessRule, type Authorizer, BasicAuthorizer, Htpasswd, NoAuth, TokenAuthorizer } from './auth.js';
@@ -23,7 +24,7 @@ interface Started {
   root: string;
 }
 
-async function start(t: T, opts: { authorizer?: Authorizer; readOnly?: boolean } = {}): Promise<Started> {
+async function start(t: T, opts: { authorizer?: Authorizer; readOnly?: boolean; accessLog?: Writable } = {}): Promise<Started> {
   const root = mkdtempSync(join(tmpdir(), 'berth-registry-test-'));
   const layout = new RegistryLayout(root);
   const blobs = new FsBlobStore(layout);
@@ -32,6 +33,7 @@ async function start(t: T, opts: { authorizer?: Authorizer; readOnly?: boolean }
     manifests: new FsManifestStore(layout, blobs),
     authorizer: opts.authorizer ?? new NoAuth(),
     readOnly: opts.readOnly ?? false,
+    ...(opts.accessLog ? { accessLog: opts.accessLog } : {}),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   t.after(async () => {
@@ -102,13 +104,23 @@ function storedBlobs(root: string): string[] {
   return out;
 }
 
-test('/v2/ answers with the API version header; the health endpoint answers', async (t) => {
-  const { url } = await start(t);
+test('/v2/ answers with the API version header; the health endpoint answers; requests are logged', async (t) => {
+  const log = new PassThrough();
+  const lines: string[] = [];
+  log.on('data', (c: Buffer) => lines.push(...c.toString().split('\n').filter(Boolean)));
+  const { url } = await start(t, { accessLog: log });
   const r = await fetch(`${url}/v2/`);
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('docker-distribution-api-version'), 'registry/2.0');
   assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok' });
   assert.equal((await fetch(`${url}/nothing`)).status, 404);
+  for (let i = 0; i < 50 && lines.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+  const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+  assert.equal(first.method, 'GET');
+  assert.equal(first.url, '/v2/');
+  assert.equal(first.status, 200);
+  assert.equal(first.remote, '127.0.0.1');
+  assert.equal((JSON.parse(lines[2]!) as { status: number }).status, 404);
 });
 
 test('blobs: monolithic upload, HEAD, GET, ranges and 416', async (t) => {

@@ -33,10 +33,16 @@ export interface RegistryServerOptions {
   tokenRealm?: string;
 }
 
+/** What the access log learns about a request while it is served. */
+interface RequestState {
+  account?: string;
+  error?: string;
+}
+
 export function createRegistryServer(opts: RegistryServerOptions): Server {
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
-    const state: { account?: string } = {};
+    const state: RequestState = {};
     if (opts.accessLog) {
       const log = opts.accessLog;
       const remote = req.socket.remoteAddress;
@@ -51,12 +57,13 @@ export function createRegistryServer(opts: RegistryServerOptions): Server {
           length: Number(res.getHeader('content-length') ?? 0),
           ms: Math.round(ms * 10) / 10,
           account: state.account,
+          error: state.error,
         };
         log.write(`${JSON.stringify(line)}\n`);
       });
     }
     res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
-    serve(opts, req, res, state).catch((err: unknown) => writeError(req, res, err));
+    serve(opts, req, res, state).catch((err: unknown) => writeError(req, res, err, state));
   };
   const server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createHttpServer(handler);
   // Layers of hundreds of megabytes on slow links must not be cut off.
@@ -65,7 +72,7 @@ export function createRegistryServer(opts: RegistryServerOptions): Server {
   return server;
 }
 
-async function serve(opts: RegistryServerOptions, req: IncomingMessage, res: ServerResponse, state: { account?: string }): Promise<void> {
+async function serve(opts: RegistryServerOptions, req: IncomingMessage, res: ServerResponse, state: RequestState): Promise<void> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   // The path is taken as sent (no URL normalisation), so `..` reaches the name check.
@@ -138,8 +145,10 @@ async function issueToken(auth: TokenAuthorizer, req: IncomingMessage, res: Serv
   });
 }
 
-function writeError(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+function writeError(req: IncomingMessage, res: ServerResponse, err: unknown, state: RequestState): void {
   const e = isRegistryError(err) ? err : new RegistryError('UNKNOWN', errorMessage(err), undefined, { cause: err });
+  // The access log carries why a request failed inside the registry; client errors are in the status.
+  if (REGISTRY_ERROR_STATUS[e.code] >= 500) state.error = e.message;
   // An unread body would otherwise stall the connection for the next request.
   req.resume();
   if (res.headersSent || res.destroyed) {
