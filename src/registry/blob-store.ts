@@ -20,9 +20,14 @@ import type { RegistryLayout } from './layout.js';
 
 const UPLOAD_ID_RE = /^[a-f0-9-]{36}$/;
 /** Bigger reads and writes than fs's defaults: fewer syscalls for multi-hundred-megabyte layers. */
-const WRITE_HIGH_WATER_MARK = 1 << 20;
+const READ_CHUNK = 1 << 20;
 const WRITE_BATCH = 1 << 20;
 const SYNC_EVERY = 32 << 20;
+/**
+ * Running hashes kept at most: uploads that clients abandon would otherwise hold theirs for
+ * the life of the process. An upload whose hash was dropped is hashed again from disk at commit.
+ */
+const MAX_LIVE_HASHES = 1024;
 
 export interface UploadInfo {
   repository: string;
@@ -92,8 +97,16 @@ export class FsBlobStore {
     const info: UploadInfo = { repository, startedAt: new Date().toISOString() };
     await writeFile(join(dir, 'info.json'), JSON.stringify(info));
     await writeFile(join(dir, 'data'), '');
-    this.liveHashes.set(id, { hash: createHash('sha256'), size: 0 });
+    this.keepHash(id, { hash: createHash('sha256'), size: 0 });
     return id;
+  }
+
+  private keepHash(id: string, live: LiveHash): void {
+    this.liveHashes.set(id, live);
+    if (this.liveHashes.size > MAX_LIVE_HASHES) {
+      const oldest = this.liveHashes.keys().next().value;
+      if (oldest !== undefined) this.liveHashes.delete(oldest);
+    }
   }
 
   /** The number of bytes received so far. */
@@ -126,7 +139,7 @@ export class FsBlobStore {
         // hashes the file again.
         throw new RegistryError('BLOB_UPLOAD_INVALID', 'upload interrupted', undefined, { cause: err });
       }
-      if (live) this.liveHashes.set(id, { hash: live.hash, size: written });
+      if (live) this.keepHash(id, { hash: live.hash, size: written });
       return written;
     });
   }
@@ -239,7 +252,7 @@ async function appendHashed(path: string, body: Readable, hash: Hash | undefined
 
 export async function hashFile(path: string, algorithm: 'sha256' | 'sha512'): Promise<Digest> {
   const hash = createHash(algorithm);
-  for await (const chunk of createReadStream(path, { highWaterMark: WRITE_HIGH_WATER_MARK })) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) hash.update(chunk as Buffer);
   return `${algorithm}:${hash.digest('hex')}` as Digest;
 }
 
