@@ -10,7 +10,7 @@ import { type AddressInfo } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage, invalidArgument } from '../core/errors.js';
 import { type Authorizer, BasicAuthorizer, Htpasswd, NoAuth, TokenAuthorizer } from '../registry/auth.js';
 import { FsBlobStore } from '../registry/blob-store.js';
 import { type RegistryConfigInput, resolveConfig } from '../registry/config.js';
@@ -124,6 +124,7 @@ async function gc(values: Record<string, string | boolean | undefined>): Promise
   const lock = await acquireProcessLock(root, LOCK_NAMESPACE);
   try {
     const hours = typeof values['uploads-older-than'] === 'string' ? Number(values['uploads-older-than']) : 24;
+    if (!Number.isFinite(hours) || hours < 0) throw invalidArgument('--uploads-older-than takes a number of hours');
     const dryRun = values['dry-run'] === true;
     const r = await collectGarbage(new RegistryLayout(root), { dryRun, uploadsOlderThanMs: hours * HOUR_MS });
     const verb = dryRun ? 'would remove' : 'removed';
@@ -138,9 +139,13 @@ async function gc(values: Record<string, string | boolean | undefined>): Promise
 
 export async function registryMain(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
+  if (verb === undefined || verb === '--help' || verb === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   if (verb !== 'serve' && verb !== 'gc') {
-    process.stderr.write(verb === undefined || verb === '--help' || verb === '-h' ? USAGE : `unknown command ${JSON.stringify(verb)}\n\n${USAGE}`);
-    return verb === undefined || verb === '--help' || verb === '-h' ? 0 : 2;
+    process.stderr.write(`berth registry: unknown command ${JSON.stringify(verb)}\n\n${USAGE}`);
+    return 2;
   }
   try {
     const { values } = parseArgs({
