@@ -151,6 +151,17 @@ test('docker CLI: bridge networks, DNS, published ports, isolation', { skip, tim
     await ok(d, ['rm', '-f', 'udp']);
   });
 
+  await t.test('-P publishes every exposed port on a free host port', async () => {
+    await ok(d, ['run', '-d', '--name', 'all', '--expose', '80', '--expose', '81', '-P', 'busybox', 'sh', '-c', 'echo P > /tmp/index.html; exec httpd -f -p 80 -h /tmp']);
+    const ports = JSON.parse(await ok(d, ['inspect', '-f', '{{json .NetworkSettings.Ports}}', 'all']));
+    assert.deepEqual(Object.keys(ports).sort(), ['80/tcp', '81/tcp']);
+    const port = Number(ports['80/tcp'][0].HostPort);
+    assert.equal(ports['80/tcp'][0].HostIp, '0.0.0.0');
+    assert.notEqual(ports['81/tcp'][0].HostPort, String(port));
+    assert.equal((await retry(() => httpGet(port))).body, 'P\n');
+    await ok(d, ['rm', '-f', 'all']);
+  });
+
   await t.test('an internal network has no way out; networks are isolated from each other', async () => {
     await ok(d, ['network', 'create', '--internal', '--subnet', '10.232.0.0/24', 'closed']);
     const noRoute = await docker(d, ['run', '--rm', '--network', 'closed', 'busybox', 'sh', '-c', 'ip route; ping -c1 -W1 10.231.0.1']);
@@ -190,6 +201,20 @@ test('docker CLI: bridge networks, DNS, published ports, isolation', { skip, tim
     const next = JSON.parse(await ok(d, ['run', '-d', '--network', 'appnet', 'busybox', 'sleep', '30']).then((id) => ok(d, ['inspect', id.trim()])))[0];
     assert.notEqual(next.NetworkSettings.Networks.appnet.IPAddress, before, 'an address was handed out twice');
     await ok(d, ['rm', '-f', next.Id]);
+  });
+
+  await t.test('after kill -9 of berthd, published ports still answer and the restarted daemon takes them over', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    await ok(d, ['run', '-d', '--name', 'survivor', '--network', 'appnet', '-p', `127.0.0.1:${port}:80`, 'busybox', 'sh', '-c', 'echo alive > /tmp/index.html; exec httpd -f -p 80 -h /tmp']);
+    await retry(() => httpGet(port));
+    await d.kill9();
+    assert.equal((await httpGet(port)).body, 'alive\n', 'the port answers while berthd is down');
+    await d.start();
+    assert.equal((await httpGet(port)).body, 'alive\n');
+    const got = await ok(d, ['run', '--rm', '--network', 'appnet', 'busybox', 'wget', '-q', '-O', '-', 'http://survivor/']);
+    assert.equal(got, 'alive\n');
+    await ok(d, ['rm', '-f', 'survivor']);
+    await assert.rejects(httpGet(port));
   });
 
   await t.test('network ls, rm, prune and errors in Docker words', async () => {
