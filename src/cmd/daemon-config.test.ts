@@ -56,3 +56,11 @@ test('errors in dockerd words', () => {
   assert.throws(() => parseDaemonArgs(['--bogus']), ConfigError);
   assert.throws(() => parseDaemonArgs(['--data-root']), ConfigError);
 });
+
+test('the default bridge: berth0 unless -b/--bridge or the file says; names the kernel accepts', () => {
+  assert.equal(resolveConfig({}, {}).bridge, 'berth0');
+  assert.equal(resolveConfig(parseDaemonArgs(['-b', 'br9', '--bip', '10.9.0.1/24']).flags, {}).bridge, 'br9');
+  assert.equal(resolveConfig({}, { bridge: 'br8', bip: '10.8.0.1/24' }).bip, '10.8.0.1/24');
+  assert.throws(() => resolveConfig({}, { bridge: 'much-too-long-name' }), /invalid bridge name/);
+  assert.throws(() => resolveConfig({ bridge: 'a' }, { bridge: 'b' }), /specified both as a flag and in/);
+});
