@@ -129,6 +129,7 @@ async function run(config: DaemonConfig, log: Logger): Promise<void> {
       containerIo: engine.containerIo,
       exec: engine.exec,
       networks: engine.networks,
+      volumes: engine.volumes,
     },
     identity: { version: info.version },
     logger: log.child({ module: 'api' }),

@@ -27,6 +27,9 @@ import { KNOWN_CAPABILITIES } from './containers/spec/capabilities.js';
 import { LABEL_SIZE } from './images/unpacker.js';
 import { NetworkService } from './networks/network-service.js';
 import { NetworkStore } from './networks/network-store.js';
+import { VolumeService } from './volumes/volume-service.js';
+import { VolumeStore } from './volumes/volume-store.js';
+import { LocalDriver } from '../volume/local-driver.js';
 import { type AddressPoolSpec, DEFAULT_ADDRESS_POOLS } from '../network/ipam.js';
 import { type EngineSettings, SystemService, engineId, readHostFacts } from './system/system-service.js';
 
@@ -62,6 +65,7 @@ export interface Engine {
   readonly containerIo: ContainerIo;
   readonly exec: ExecService;
   readonly networks: NetworkService;
+  readonly volumes: VolumeService;
   close(): Promise<void>;
 }
 
@@ -82,6 +86,8 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
   const imageStore = await ImageStore.open(join(root, 'images'));
   const containerStore = await ContainerStore.open(join(root, 'containers'));
   const networkStore = await NetworkStore.open(join(root, 'networks'));
+  // Docker's layout: <data-root>/volumes/<name>/_data.
+  const volumeStore = await VolumeStore.open(join(root, 'volumes'));
 
   const imageRoots: GcRoots = {
     *blobs() {
@@ -134,6 +140,8 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
   );
   networks.setContainers(containerStore);
   await networks.init();
+  const volumes = new VolumeService(volumeStore, new Map([['local', new LocalDriver(volumeStore.root)]]), events, log.child({ module: 'volumes' }));
+  volumes.setContainers(containerStore);
   const containers = new ContainerService({
     store: containerStore,
     images,
@@ -141,6 +149,7 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
     tasks,
     events,
     networks,
+    volumes,
     log: log.child({ module: 'containers' }),
     settings: {
       defaultRuntime: opts.defaultRuntime,
@@ -199,6 +208,7 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
     containerIo,
     exec,
     networks,
+    volumes,
     async close() {
       await networks.close();
       await snapshotter.close();

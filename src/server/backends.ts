@@ -41,6 +41,7 @@ import type { ExecConfig, ExecInstance, ExecStartOptions, ExecStarted } from '..
 import type { CreateRequest, EndpointRequest } from '../engine/containers/spec/container-spec.js';
 import type { NetworkCreateRequest } from '../engine/networks/network-service.js';
 import type { NetworkRecord } from '../engine/networks/network-store.js';
+import type { VolumeCreateRequest, VolumeDetails, VolumeUsage } from '../engine/volumes/volume-service.js';
 
 export interface SystemBackend {
   info(): SystemInfo;
@@ -98,6 +99,15 @@ export interface NetworkBackend {
   prune(filters: Filters): Promise<string[]>;
 }
 
+export interface VolumeBackend {
+  list(filters: Filters): VolumeDetails[];
+  inspect(name: string): VolumeDetails;
+  create(req: VolumeCreateRequest): Promise<VolumeDetails>;
+  remove(name: string, opts: { force?: boolean }): Promise<void>;
+  prune(filters: Filters, opts: { all: boolean }): Promise<{ deleted: string[]; spaceReclaimed: number }>;
+  diskUsage(): Promise<VolumeUsage[]>;
+}
+
 export interface ContainerIoBackend {
   attach(ref: string, opts: AttachOptions): Promise<AttachSession>;
   logs(ref: string, opts: LogsOptions): { tty: boolean; entries: AsyncIterable<LogEntry> };
@@ -126,4 +136,5 @@ export interface Backends {
   containerIo: ContainerIoBackend;
   exec: ExecBackend;
   networks: NetworkBackend;
+  volumes: VolumeBackend;
 }

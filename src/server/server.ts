@@ -13,6 +13,7 @@ import { apiVersion, setApiVersion } from './request.js';
 import { registerContainerRoutes } from './routes/containers.js';
 import { registerExecRoutes } from './routes/exec.js';
 import { registerNetworkRoutes } from './routes/networks.js';
+import { registerVolumeRoutes } from './routes/volumes.js';
 import { registerImageRoutes } from './routes/images.js';
 import { registerSystemRoutes } from './routes/system.js';
 import type { RouteContext } from './route-context.js';
@@ -108,6 +109,7 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
   registerContainerRoutes(app, ctx);
   registerExecRoutes(app, ctx);
   registerNetworkRoutes(app, ctx);
+  registerVolumeRoutes(app, ctx);
   serveUpgrades(app.server, ctx, opts.logger);
   return app;
 }

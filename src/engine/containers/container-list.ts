@@ -52,7 +52,8 @@ export function listContainers(records: ContainerRecord[], opts: ListOptions, im
       if (f.has('is-task') && f.get('is-task').includes('true')) continue;
       if (f.has('network') && !f.get('network').some((n) => networkKeys(r).includes(n))) continue;
       if (f.has('publish') && !f.get('publish').some((p) => (r.state.network?.ports ?? []).some((b) => publishMatches(p, b.containerPort)))) continue;
-      if (f.has('volume')) continue;
+      // As dockerd: a volume's name or any mount's destination.
+      if (f.has('volume') && !f.get('volume').some((v) => (r.volumes ?? []).some((m) => m.name === v || m.destination === v))) continue;
     }
     out.push(r);
     if (opts.limit !== undefined && opts.limit > 0 && out.length >= opts.limit) break;

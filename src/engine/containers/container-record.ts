@@ -79,6 +79,24 @@ export interface ContainerRecord {
   snapshotKey: string;
   /** The OCI runtime that runs it. */
   runtime: string;
+  /** Named and anonymous volumes, resolved at create (`-v`, `--mount`, image VOLUMEs, --volumes-from). */
+  volumes?: VolumeMount[];
+}
+
+/** A volume mounted into a container. */
+export interface VolumeMount {
+  name: string;
+  driver: string;
+  /** The host path of the volume's data (its mountpoint), as inspect shows it. */
+  source: string;
+  destination: string;
+  readOnly: boolean;
+  /** The `-v` mode as written ('' for --mount and image VOLUMEs). */
+  mode: string;
+  noCopy: boolean;
+  subpath?: string;
+  /** Made for this container (removed with it by `rm -v` and --rm). */
+  anonymous: boolean;
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

@@ -14,7 +14,7 @@ import type { Filters } from '../../core/filters.js';
 import type { Mount } from '../../core/mount.js';
 import { parseSignal } from '../../core/signals.js';
 import type { ImageConfig } from '../../oci/image.js';
-import type { OciResources, OciSpec } from '../../oci/runtime-spec.js';
+import type { OciMount, OciResources, OciSpec } from '../../oci/runtime-spec.js';
 import { deviceNodes, hostDevices } from '../../runtime/host.js';
 import type { Snapshotter } from '../../snapshots/snapshotter.js';
 import type { ExitStatus, Task, TaskService } from '../../runtime/task-service.js';
@@ -23,6 +23,7 @@ import { parseTimestampOrDuration, unixTimeToMillis } from '../../util/units.js'
 import type { EventBus } from '../events/event-bus.js';
 import type { ImageService } from '../images/image-service.js';
 import type { NetworkService } from '../networks/network-service.js';
+import type { VolumeService } from '../volumes/volume-service.js';
 import { DeferredAttach } from './attach-session.js';
 import { containerFilePaths, writeContainerFiles } from './container-files.js';
 import { type ContainerRecord, type HealthState, type NetworkState, ZERO_TIME, initialState } from './container-record.js';
@@ -38,6 +39,7 @@ import { planMounts } from './spec/binds.js';
 import { buildContainerSpec } from './spec/merge.js';
 import { execProcess, ociResources, ociSpecJson, toOciSpec } from './spec/to-oci.js';
 import { resolveUser } from './spec/user.js';
+import { mountVolumes, populateVolumes, releaseVolumes, resolveVolumes } from './volume-mounts.js';
 
 export interface ContainerSettings {
   defaultRuntime: string;
@@ -68,6 +70,7 @@ export interface ContainerServiceDeps {
   tasks: TaskService;
   events: EventBus;
   networks: NetworkService;
+  volumes: VolumeService;
   log: Logger;
   settings: ContainerSettings;
 }
@@ -99,7 +102,7 @@ export interface StopOptions {
 
 export interface RemoveOptions {
   force?: boolean;
-  /** Remove anonymous volumes too (`-v`); volumes come with their own issue. */
+  /** Remove the container's anonymous volumes too (`-v`, and --rm). */
   volumes?: boolean;
 }
 
@@ -193,6 +196,7 @@ export class ContainerService {
     const dir = this.d.store.dir(id);
     const snapshotKey = `container-${id}`;
     let snapshotMade = false;
+    let anonymous: string[] = [];
     try {
       const spec = buildContainerSpec(req, { config: imageConfig }, {
         id,
@@ -226,11 +230,19 @@ export class ContainerService {
           throw invalidArgument(`invalid mount config for type "bind": bind source path does not exist: ${src}`);
         }
       }
+      const vols = await resolveVolumes(spec, this.d.volumes, (ref) => this.resolve(ref));
+      anonymous = vols.created;
       const runtime = spec.host.runtime || this.d.settings.defaultRuntime;
       await mkdir(dir, { recursive: true, mode: 0o710 });
       const top = image.layers[image.layers.length - 1]?.chainId;
       await this.d.snapshotter.prepare(snapshotKey, top, { labels: { 'berth.container': id } });
       snapshotMade = true;
+      // Empty volumes get the image's content now, as moby does at create; the container's
+      // root filesystem is mounted for that alone.
+      await populateVolumes(id, vols.mounts, this.d.volumes, {
+        mounts: await this.d.snapshotter.mounts(snapshotKey),
+        scratch: join(dir, 'copy-up'),
+      });
       await writeContainerFiles(dir, spec);
       const rec: ContainerRecord = {
         id,
@@ -241,12 +253,14 @@ export class ContainerService {
         state: initialState(),
         snapshotKey,
         runtime,
+        ...(vols.mounts.length > 0 ? { volumes: vols.mounts } : {}),
       };
       await this.d.store.add(rec);
       this.publish(rec, 'create');
       return { id, warnings };
     } catch (err) {
       this.d.store.releaseName(name, id);
+      for (const v of anonymous) await this.d.volumes.removeAnonymous(v);
       if (snapshotMade) await this.d.snapshotter.remove(snapshotKey).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
       throw err;
@@ -292,15 +306,18 @@ export class ContainerService {
     }
     let task: Task;
     let network: NetworkState | undefined;
+    let volumesMounted = false;
     try {
       const mounts = await this.d.snapshotter.mounts(rec.snapshotKey);
       const bundle = join(this.d.store.dir(rec.id), 'bundle');
       await mkdir(join(bundle, 'rootfs'), { recursive: true });
+      const volumeMounts = await mountVolumes(rec, this.d.volumes);
+      volumesMounted = true;
       // The namespace exists before the process (runc joins it through the spec); it is made
       // while the spec is built, both being a few milliseconds of waiting on other processes.
       const [net, spec] = await Promise.allSettled([
         this.d.networks.setUp(rec),
-        this.ociSpec(rec, mounts, join(bundle, 'rootfs'), this.d.networks.sandboxPath(rec)),
+        this.ociSpec(rec, mounts, join(bundle, 'rootfs'), volumeMounts, this.d.networks.sandboxPath(rec)),
       ]);
       if (net.status === 'fulfilled') network = net.value?.state;
       if (net.status === 'rejected') {
@@ -339,6 +356,7 @@ export class ContainerService {
       if (network) {
         await this.d.networks.tearDown({ ...rec, state: { ...rec.state, network } }).catch((e: unknown) => this.d.log.warn({ err: e, id: rec.id }, 'cannot clean up the network'));
       }
+      if (volumesMounted) await this.releaseVolumes(rec);
       for (const a of s.pendingAttach) a.end();
       s.pendingAttach.clear();
       const failed: ContainerRecord = {
@@ -373,7 +391,7 @@ export class ContainerService {
     this.watchExit(started, task);
   }
 
-  private async ociSpec(rec: ContainerRecord, mounts: Mount[], rootfs: string, netns?: string): Promise<OciSpec> {
+  private async ociSpec(rec: ContainerRecord, mounts: Mount[], rootfs: string, volumeMounts: OciMount[], netns?: string): Promise<OciSpec> {
     const [passwd, group] = await Promise.all([readRootfsFile(mounts, '/etc/passwd'), readRootfsFile(mounts, '/etc/group')]);
     const user = resolveUser(rec.spec.user, rec.spec.host.groupAdd, passwd ?? '', group ?? '');
     const files = containerFilePaths(this.d.store.dir(rec.id));
@@ -393,7 +411,7 @@ export class ContainerService {
       cgroupParent: st.cgroupParent,
       cgroupVersion: st.cgroupVersion,
       arch: st.arch,
-      mounts: plan.mounts,
+      mounts: [...plan.mounts, ...volumeMounts],
       devices: Object.fromEntries(Object.entries(devices).map(([p, nodes]) => [p, nodes.map((n) => ({ ...n, pathOnHost: n.path }))])),
       ...(rec.spec.host.privileged ? { hostDevices: (await hostDevices()).map(({ path, type, major, minor, fileMode, uid, gid }) => ({ path, type, major, minor, fileMode, uid, gid })) } : {}),
       ...(st.availableCapabilities ? { availableCapabilities: st.availableCapabilities } : {}),
@@ -417,6 +435,11 @@ export class ContainerService {
 
   logPath(id: string): string {
     return join(this.d.store.dir(id), 'container.log');
+  }
+
+  /** The container no longer uses its volumes (a tmpfs volume's last user unmounts it). */
+  private async releaseVolumes(rec: ContainerRecord): Promise<void> {
+    await releaseVolumes(rec, this.d.volumes).catch((err: unknown) => this.d.log.warn({ err, id: rec.id }, 'cannot release the volumes'));
   }
 
   // ---- exits -----------------------------------------------------------------------------
@@ -472,6 +495,7 @@ export class ContainerService {
         this.d.tasks.delete(id).catch((err: unknown) => this.d.log.warn({ err, id }, 'cannot clean up a task')),
         this.releaseNetwork(rec, exited),
       ]);
+      await this.releaseVolumes(rec);
       const decision = decideRestart({
         policy: rec.spec.host.restartPolicy,
         exitCode: status.exitCode,
@@ -683,6 +707,7 @@ export class ContainerService {
       });
       await this.d.store.remove(rec.id);
       this.publish(cur, 'destroy');
+      if (opts.volumes) for (const v of cur.volumes ?? []) if (v.anonymous) await this.d.volumes.removeAnonymous(v.name);
       for (const w of s.removeWaiters) w();
       for (const a of s.pendingAttach) a.end();
       this.slots.delete(rec.id);
@@ -825,6 +850,8 @@ export class ContainerService {
         continue;
       }
       try {
+        // Its volumes were mounted for it: counted again, so that its exit releases them.
+        for (const v of rec.volumes ?? []) await this.d.volumes.adopt(v.name, rec.id);
         if (info && (info.status === 'running' || info.status === 'paused') && !info.exit) {
           const task = await this.d.tasks.get(rec.id);
           this.slot(rec.id).task = task;

@@ -85,7 +85,7 @@ function endpointWire(rec: ContainerRecord, name: string): Record<string, unknow
   };
 }
 
-/** Mounts as Docker lists them: binds and tmpfs (validated at create, so they parse). */
+/** Mounts as Docker lists them: binds and tmpfs (validated at create, so they parse), then volumes. */
 function mountsWire(rec: ContainerRecord): Record<string, unknown>[] {
   let points;
   try {
@@ -93,14 +93,27 @@ function mountsWire(rec: ContainerRecord): Record<string, unknown>[] {
   } catch {
     return [];
   }
-  return points.map((p) => ({
-    Type: p.type,
-    Source: p.source,
-    Destination: p.destination,
-    Mode: p.mode,
-    RW: p.rw,
-    Propagation: p.propagation,
+  const volumes = (rec.volumes ?? []).map((v) => ({
+    Type: 'volume',
+    Name: v.name,
+    Source: v.subpath ? `${v.source}/${v.subpath}` : v.source,
+    Destination: v.destination,
+    Driver: v.driver,
+    Mode: v.mode,
+    RW: !v.readOnly,
+    Propagation: '',
   }));
+  return [
+    ...points.map((p) => ({
+      Type: p.type,
+      Source: p.source,
+      Destination: p.destination,
+      Mode: p.mode,
+      RW: p.rw,
+      Propagation: p.propagation,
+    })),
+    ...volumes,
+  ];
 }
 
 /** `NetworkSettings.Ports`: bound ports with their host side, exposed ones as null; empty when stopped. */

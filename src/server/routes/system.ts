@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { EngineError } from '../../core/errors.js';
 import { EVENT_FILTERS, eventMatches } from '../../engine/events/event-filter.js';
 import { toImageSummaryWire } from '../convert/image.js';
+import { toVolumeUsageWire } from '../convert/volume.js';
 import { eventJson, toEventWire, toInfoWire, toVersionWire } from '../convert/system.js';
 import { JSON_CONTENT_TYPE } from '../errors.js';
 import { sendJson, startStream } from '../reply.js';
@@ -12,7 +13,7 @@ import { filters, query, str } from '../request.js';
 import type { RouteContext } from '../route-context.js';
 
 export function registerSystemRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { system, events, images } = ctx.backends;
+  const { system, events, images, volumes } = ctx.backends;
 
   const ping = {
     'Cache-Control': 'no-cache, no-store, must-revalidate',
@@ -36,7 +37,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: RouteContext): v
       LayersSize: du.layersSize,
       Images: du.images.map(toImageSummaryWire),
       Containers: [],
-      Volumes: [],
+      Volumes: (await volumes.diskUsage()).map(toVolumeUsageWire),
       BuildCache: [],
     });
   });

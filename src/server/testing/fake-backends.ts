@@ -305,6 +305,14 @@ export function fakeBackends(): FakeBackends {
       remove: async () => notFaked('network remove'),
       prune: async () => [],
     },
+    volumes: {
+      list: () => [],
+      inspect: (name) => notFaked(`volume ${name}`),
+      create: async () => notFaked('volume create'),
+      remove: async () => notFaked('volume remove'),
+      prune: async () => ({ deleted: [], spaceReclaimed: 0 }),
+      diskUsage: async () => [],
+    },
   };
 }
 

@@ -48,9 +48,22 @@ describe('bind mounts', () => {
     fails(() => planMounts([], [{ type: 'nfs', source: '', target: '/x', readOnly: false }]), 'invalid-argument', /mount type unknown/);
   });
 
-  it('says volumes are not implemented rather than dropping them', () => {
-    fails(() => parseBind('data:/data'), 'not-implemented', /named volume "data".*not supported by berth yet/);
-    fails(() => parseBind('/anon'), 'not-implemented', /anonymous volume/);
-    fails(() => planMounts([], [{ type: 'volume', source: 'v', target: '/v', readOnly: false }]), 'not-implemented', /type=volume/);
+  it('turns names, lone paths and --mount type=volume into volume requests', () => {
+    const plan = planMounts(['data:/data:ro,nocopy', '/anon/'], [
+      { type: 'volume', source: 'v', target: '/v', readOnly: false, volumeOptions: { subpath: 'a/b', driverConfig: { name: 'local', options: { type: 'tmpfs' } } } },
+      { type: 'volume', source: '', target: '/w', readOnly: true, volumeOptions: { noCopy: true } },
+    ]);
+    assert.deepEqual(plan.mounts, []);
+    assert.deepEqual(plan.volumes, [
+      { name: 'data', destination: '/data', readOnly: true, noCopy: true, mode: 'ro,nocopy' },
+      { name: '', destination: '/anon', readOnly: false, noCopy: false, mode: '' },
+      { name: 'v', destination: '/v', readOnly: false, noCopy: false, mode: '', subpath: 'a/b', driver: 'local', driverOptions: { type: 'tmpfs' } },
+      { name: '', destination: '/w', readOnly: true, noCopy: true, mode: '' },
+    ]);
+    fails(() => parseBind('da$ta:/data'), 'invalid-argument', /invalid volume name: "da\$ta"/);
+    fails(() => parseBind('data:rel'), 'invalid-argument', /type "volume": invalid mount path: 'rel'/);
+    fails(() => planMounts(['data:/x', '/x'], []), 'invalid-argument', 'Duplicate mount point: /x');
+    fails(() => planMounts([], [{ type: 'volume', source: '', target: '/v', readOnly: false, volumeOptions: { subpath: 'a' } }]), 'invalid-argument', /anonymous volume/);
+    fails(() => planMounts([], [{ type: 'volume', source: 'v', target: '/v', readOnly: false, volumeOptions: { subpath: '../a' } }]), 'invalid-argument', /subpath must be a relative path/);
   });
 });

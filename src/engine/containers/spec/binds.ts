@@ -1,7 +1,7 @@
 // The container's own mounts from `-v SRC:DST[:OPTS]` (HostConfig.Binds) and `--mount`
 // (HostConfig.Mounts), parsed by the rules of moby's Linux mount parser, as a pure function:
-// bind mounts of host paths and tmpfs mounts. Named and anonymous volumes belong to the
-// volume issue and are refused as not implemented, never quietly dropped.
+// bind mounts of host paths and tmpfs mounts become OCI mounts; named and anonymous volumes
+// become volume requests, which the container service resolves to volumes (engine/volumes).
 //
 // Example:
 //   planMounts(['/srv/data:/data:ro'], []) →
@@ -9,14 +9,16 @@
 //       createSources: ['/srv/data'], points: [{ type: 'bind', source: '/srv/data', destination: '/data', mode: 'ro', rw: false, propagation: 'rprivate' }] }
 
 import { posix } from 'node:path';
-import { EngineError, invalidArgument } from '../../../core/errors.js';
+import { invalidArgument } from '../../../core/errors.js';
 import type { OciMount } from '../../../oci/runtime-spec.js';
 import type { MountRequest } from './container-spec.js';
 import { tmpfsMount } from './tmpfs.js';
 
 /** A mount as `docker inspect` lists it (Mounts). */
 export interface MountPoint {
-  type: 'bind' | 'tmpfs';
+  type: 'bind' | 'tmpfs' | 'volume';
+  /** The volume's name (volumes only). */
+  name?: string;
   source: string;
   destination: string;
   mode: string;
@@ -31,17 +33,33 @@ export interface MountPlan {
   /** `--mount type=bind` sources that must exist. */
   requiredSources: string[];
   points: MountPoint[];
+  /** Named (`name` set) and anonymous (`name` '') volumes, in the order they were asked. */
+  volumes: VolumeRequest[];
+}
+
+/** A volume the container mounts, before it is resolved to a volume. */
+export interface VolumeRequest {
+  /** '' for an anonymous volume. */
+  name: string;
+  destination: string;
+  readOnly: boolean;
+  /** Do not copy the image's content at the destination into a new, empty volume. */
+  noCopy: boolean;
+  /** The `-v` mode as written (`ro,nocopy`); '' for --mount. */
+  mode: string;
+  subpath?: string;
+  /** For a volume --mount creates: its labels, driver and driver options. */
+  labels?: Record<string, string>;
+  driver?: string;
+  driverOptions?: Record<string, string>;
 }
 
 const PROPAGATIONS = new Set(['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave']);
 const LABEL_MODES = new Set(['z', 'Z']);
 const CONSISTENCY = new Set(['consistent', 'cached', 'delegated']);
 
-const notImplemented = (what: string): EngineError =>
-  new EngineError('not-implemented', `${what}: volumes are not supported by berth yet (bind mounts of host paths and tmpfs are)`);
-
 export function planMounts(binds: readonly string[], mounts: readonly MountRequest[]): MountPlan {
-  const plan: MountPlan = { mounts: [], createSources: [], requiredSources: [], points: [] };
+  const plan: MountPlan = { mounts: [], createSources: [], requiredSources: [], points: [], volumes: [] };
   const seen = new Set<string>();
   const claim = (destination: string): void => {
     const d = cleanPath(destination);
@@ -51,6 +69,10 @@ export function planMounts(binds: readonly string[], mounts: readonly MountReque
   for (const raw of binds) {
     const b = parseBind(raw);
     claim(b.destination);
+    if (b.volume) {
+      plan.volumes.push(b.volume);
+      continue;
+    }
     plan.createSources.push(b.source);
     addBind(plan, b.source, b.destination, b.readOnly, b.propagation, true, b.mode);
   }
@@ -81,8 +103,28 @@ export function planMounts(binds: readonly string[], mounts: readonly MountReque
         plan.points.push({ type: 'tmpfs', source: '', destination: m.target, mode: '', rw: !m.readOnly, propagation: '' });
         break;
       }
-      case 'volume':
-        throw notImplemented(`--mount type=volume for ${m.target}`);
+      case 'volume': {
+        if (m.bindOptions) throw invalidArgument('invalid mount config for type "volume": field BindOptions must not be specified');
+        if (m.tmpfsOptions) throw invalidArgument('invalid mount config for type "volume": field TmpfsOptions must not be specified');
+        const vo = m.volumeOptions;
+        if (m.source === '' && vo?.subpath) throw invalidArgument('invalid mount config for type "volume": field Subpath must not be specified for an anonymous volume');
+        if (vo?.subpath && (vo.subpath.startsWith('/') || posix.normalize(vo.subpath).startsWith('..'))) {
+          throw invalidArgument(`invalid mount config for type "volume": subpath must be a relative path within the volume: ${vo.subpath}`);
+        }
+        claim(m.target);
+        plan.volumes.push({
+          name: m.source,
+          destination: cleanPath(m.target),
+          readOnly: m.readOnly,
+          noCopy: vo?.noCopy === true,
+          mode: '',
+          ...(vo?.subpath ? { subpath: posix.normalize(vo.subpath) } : {}),
+          ...(vo?.labels ? { labels: vo.labels } : {}),
+          ...(vo?.driverConfig?.name ? { driver: vo.driverConfig.name } : {}),
+          ...(vo?.driverConfig && Object.keys(vo.driverConfig.options).length > 0 ? { driverOptions: vo.driverConfig.options } : {}),
+        });
+        break;
+      }
       default:
         throw invalidArgument(m.type === '' ? 'invalid mount config: mount type must not be empty' : `invalid mount config: mount type unknown: "${m.type}"`);
     }
@@ -109,9 +151,14 @@ interface ParsedBind {
   readOnly: boolean;
   propagation: string;
   mode: string;
+  /** Set when the spec names a volume (a name as source) or an anonymous one (a path alone). */
+  volume?: VolumeRequest;
 }
 
-/** `SRC:DST[:OPTS]`; a single path or a name as source is a volume (not supported yet). */
+/** moby's volume names: a letter or digit first, then letters, digits, `_`, `.` and `-`. */
+export const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+/** `SRC:DST[:OPTS]`; a single path is an anonymous volume, a name as source a named one. */
 export function parseBind(raw: string): ParsedBind {
   const invalid = (why?: string): Error => invalidArgument(`invalid volume specification: '${raw}'${why ? `: ${why}` : ''}`);
   const parts = raw.split(':');
@@ -119,7 +166,11 @@ export function parseBind(raw: string): ParsedBind {
   let destination: string;
   let mode = '';
   if (parts.length === 1) {
-    throw notImplemented(`-v ${raw} (an anonymous volume)`);
+    [destination] = parts as [string];
+    if (!destination.startsWith('/')) throw invalid(`invalid mount config for type "volume": invalid mount path: '${destination}' mount path must be absolute`);
+    if (cleanPath(destination) === '/') throw invalid(`invalid mount config for type "volume": invalid specification: destination can't be '/'`);
+    const d = cleanPath(destination);
+    return { source: '', destination: d, readOnly: false, propagation: '', mode: '', volume: { name: '', destination: d, readOnly: false, noCopy: false, mode: '' } };
   } else if (parts.length === 2) {
     [source, destination] = parts as [string, string];
     // `/foo:rw` names a destination and a mode: a volume cannot have one.
@@ -130,13 +181,22 @@ export function parseBind(raw: string): ParsedBind {
     throw invalid();
   }
   if (source === '' || destination === '') throw invalid();
-  if (!source.startsWith('/')) throw notImplemented(`-v ${raw} (the named volume ${JSON.stringify(source)})`);
-  if (!destination.startsWith('/')) {
-    throw invalid(`invalid mount config for type "bind": invalid mount path: '${destination}' mount path must be absolute`);
+  const isVolume = !source.startsWith('/');
+  const type = isVolume ? 'volume' : 'bind';
+  if (isVolume && !VOLUME_NAME.test(source)) {
+    throw invalid(`invalid mount config for type "volume": invalid volume name: "${source}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
   }
-  if (cleanPath(destination) === '/') throw invalid(`invalid mount config for type "bind": invalid specification: destination can't be '/'`);
+  if (!destination.startsWith('/')) {
+    throw invalid(`invalid mount config for type "${type}": invalid mount path: '${destination}' mount path must be absolute`);
+  }
+  if (cleanPath(destination) === '/') throw invalid(`invalid mount config for type "${type}": invalid specification: destination can't be '/'`);
   if (mode !== '' && !validMode(mode)) throw invalid(`invalid mode: ${mode}`);
   const opts = mode === '' ? [] : mode.split(',');
+  if (isVolume) {
+    const d = cleanPath(destination);
+    const volume: VolumeRequest = { name: source, destination: d, readOnly: opts.includes('ro'), noCopy: opts.includes('nocopy'), mode };
+    return { source, destination: d, readOnly: volume.readOnly, propagation: '', mode, volume };
+  }
   if (opts.includes('nocopy')) throw invalid(`invalid mode: ${mode}`); // nocopy is for volumes
   return {
     source: cleanPath(source),

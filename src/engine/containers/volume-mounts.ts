@@ -1,0 +1,151 @@
+// A container's volumes: resolved at create from `-v`, `--mount type=volume`, `--volumes-from`
+// and the image's VOLUMEs (in that order of precedence: a destination already taken by a bind,
+// tmpfs or an earlier volume keeps it), mounted at start, released at exit.
+//
+// At create, as in moby, a volume that is empty gets the image's content at its destination,
+// owners and modes kept (Docker's copy-up), unless the mount says nocopy.
+
+import { execFile } from 'node:child_process';
+import { lstat, mkdir, readdir, rmdir } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { promisify } from 'node:util';
+import { invalidArgument } from '../../core/errors.js';
+import type { Mount } from '../../core/mount.js';
+import type { OciMount } from '../../oci/runtime-spec.js';
+import { mountAll, unmountAll } from '../../runtime/rootfs-mount.js';
+import type { VolumeService } from '../volumes/volume-service.js';
+import type { ContainerRecord, VolumeMount } from './container-record.js';
+import type { ContainerSpec } from './spec/container-spec.js';
+import { planMounts } from './spec/binds.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface ResolvedVolumes {
+  mounts: VolumeMount[];
+  /** Anonymous volumes made for this container (removed again if its create fails). */
+  created: string[];
+}
+
+/** Finds or makes every volume the container names; `find` resolves --volumes-from sources. */
+export async function resolveVolumes(
+  spec: ContainerSpec,
+  volumes: VolumeService,
+  find: (ref: string) => ContainerRecord,
+): Promise<ResolvedVolumes> {
+  const plan = planMounts(spec.host.binds, spec.host.mounts);
+  const taken = new Set([...plan.points.map((p) => posix.normalize(p.destination)), ...Object.keys(spec.host.tmpfs).map(clean)]);
+  const out: ResolvedVolumes = { mounts: [], created: [] };
+  try {
+    for (const v of plan.volumes) {
+      const d = v.name === ''
+        ? await volumes.createAnonymous()
+        : await volumes.create({ name: v.name, driver: v.driver ?? 'local', options: v.driverOptions ?? {}, labels: v.labels ?? {} });
+      if (v.name === '') out.created.push(d.name);
+      taken.add(v.destination);
+      out.mounts.push({
+        name: d.name,
+        driver: d.driver,
+        source: d.mountpoint,
+        destination: v.destination,
+        readOnly: v.readOnly,
+        // dockerd shows the default SELinux relabel mode for named volumes from -v and --mount.
+        mode: v.name !== '' && v.mode === '' ? 'z' : v.mode,
+        noCopy: v.noCopy,
+        ...(v.subpath ? { subpath: v.subpath } : {}),
+        anonymous: v.name === '',
+      });
+    }
+    for (const entry of spec.host.volumesFrom) {
+      const [ref, mode = '', ...rest] = entry.split(':');
+      if (!ref || rest.length > 0 || (mode !== '' && mode !== 'ro' && mode !== 'rw')) throw invalidArgument(`invalid mode: ${mode}`);
+      for (const m of find(ref).volumes ?? []) {
+        if (taken.has(m.destination)) continue;
+        taken.add(m.destination);
+        out.mounts.push({ ...m, readOnly: mode === '' ? m.readOnly : mode === 'ro' });
+      }
+    }
+    for (const dest of Object.keys(spec.volumes).map(clean)) {
+      if (taken.has(dest)) continue;
+      taken.add(dest);
+      const d = await volumes.createAnonymous();
+      out.created.push(d.name);
+      out.mounts.push({ name: d.name, driver: d.driver, source: d.mountpoint, destination: dest, readOnly: false, mode: '', noCopy: false, anonymous: true });
+    }
+  } catch (err) {
+    for (const name of out.created) await volumes.removeAnonymous(name);
+    throw err;
+  }
+  return out;
+}
+
+/**
+ * Copies the container's root filesystem content at each volume's destination into the volume
+ * when the volume is empty (mounted for the copy alone when its driver mounts something).
+ */
+export async function populateVolumes(
+  id: string,
+  list: readonly VolumeMount[],
+  volumes: VolumeService,
+  rootfs: { mounts: Mount[]; scratch: string },
+): Promise<void> {
+  const wanted = list.filter((m) => !m.noCopy && !m.subpath);
+  if (wanted.length === 0) return;
+  // Only paths the image has are copied; the root filesystem is mounted once for all of them.
+  let mounted = false;
+  try {
+    for (const m of wanted) {
+      await volumes.populate(m.name, id, async (path) => {
+        if (!(await isEmptyDir(path))) return;
+        if (!mounted) {
+          await mkdir(rootfs.scratch, { recursive: true, mode: 0o700 });
+          await mountAll(rootfs.mounts, rootfs.scratch);
+          mounted = true;
+        }
+        const src = join(rootfs.scratch, m.destination);
+        // Only a real directory is copied: a symlink in the image could point anywhere on the host.
+        if (!(await lstat(src).catch(() => undefined))?.isDirectory()) return;
+        await execFileAsync('cp', ['-a', '--', `${src}/.`, `${path}/`]);
+      });
+    }
+  } finally {
+    if (mounted) await unmountAll(rootfs.scratch);
+    await rmdir(rootfs.scratch).catch(() => undefined);
+  }
+}
+
+/** Mounts the container's volumes (the driver's part) and returns the OCI bind mounts; on failure what was mounted is released again. */
+export async function mountVolumes(rec: ContainerRecord, volumes: VolumeService): Promise<OciMount[]> {
+  const list = rec.volumes ?? [];
+  const done: VolumeMount[] = [];
+  const out: OciMount[] = [];
+  try {
+    for (const m of list) {
+      const path = await volumes.mount(m.name, rec.id, m);
+      done.push(m);
+      let source = path;
+      if (m.subpath) {
+        source = join(path, m.subpath);
+        const st = await lstat(source).catch(() => undefined);
+        if (!st?.isDirectory() && !st?.isFile()) throw invalidArgument(`cannot access path ${source}: no such file or directory`);
+      }
+      out.push({ destination: m.destination, type: 'bind', source, options: ['rbind', 'rprivate', ...(m.readOnly ? ['ro'] : [])] });
+    }
+  } catch (err) {
+    for (const m of done) await volumes.unmount(m.name, rec.id).catch(() => undefined);
+    throw err;
+  }
+  return out;
+}
+
+export async function releaseVolumes(rec: ContainerRecord, volumes: VolumeService): Promise<void> {
+  for (const m of rec.volumes ?? []) await volumes.unmount(m.name, rec.id);
+}
+
+async function isEmptyDir(path: string): Promise<boolean> {
+  return (await readdir(path).catch(() => ['?'])).length === 0;
+}
+
+function clean(p: string): string {
+  const n = posix.normalize(p);
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+}

@@ -1,0 +1,128 @@
+// Named and anonymous volumes through the real docker CLI against a real berthd: data kept
+// across containers, read-only mounts, an image VOLUME filled from the image, --volumes-from,
+// `rm -v`, a volume in use refused, a tmpfs volume from driver options, `system df -v`, the
+// events, and no mount left behind (startDaemon checks that when the test ends).
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { makeTar } from '../helpers/archives.js';
+import { type TestDaemon, berth, docker, hasDocker, startDaemon } from '../helpers/daemon.js';
+import { needsRoot } from '../helpers/env.js';
+
+const skip = needsRoot() || (hasDocker() ? false : 'the docker CLI is not installed at /usr/local/bin/docker');
+
+async function ok(d: TestDaemon, args: string[], input?: Buffer): Promise<string> {
+  const r = await docker(d, args, input === undefined ? {} : { input });
+  assert.equal(r.code, 0, `docker ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
+}
+
+function mountedAt(path: string): string | undefined {
+  const line = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .find((l) => l.split(' ')[4] === path);
+  return line?.split(' - ')[1]?.split(' ')[0];
+}
+
+test('docker CLI: named and anonymous volumes', { skip, timeout: 120_000 }, async (t) => {
+  const d = await startDaemon(t);
+  assert.equal((await berth(d, ['image', 'seed'])).code, 0);
+  const since = String(Math.floor(Date.now() / 1000) - 1);
+
+  await t.test('a named volume keeps data across containers; :ro refuses writes', async () => {
+    assert.equal((await ok(d, ['volume', 'create', '--label', 'k=v', 'data'])).trim(), 'data');
+    await ok(d, ['run', '--rm', '-v', 'data:/data', 'busybox', 'sh', '-c', 'echo kept > /data/f']);
+    assert.equal(await ok(d, ['run', '--rm', '--mount', 'type=volume,source=data,target=/x', 'busybox', 'cat', '/x/f']), 'kept\n');
+    const ro = await docker(d, ['run', '--rm', '-v', 'data:/data:ro', 'busybox', 'sh', '-c', 'echo no > /data/f']);
+    assert.notEqual(ro.code, 0);
+    assert.match(ro.stderr, /Read-only file system/);
+    const v = JSON.parse(await ok(d, ['volume', 'inspect', 'data']))[0];
+    assert.equal(v.Mountpoint, join(d.dataRoot, 'volumes', 'data', '_data'));
+    assert.deepEqual(v.Labels, { k: 'v' });
+    assert.equal(v.Driver, 'local');
+    assert.equal(readFileSync(join(v.Mountpoint, 'f'), 'utf8'), 'kept\n');
+    assert.equal(await ok(d, ['volume', 'ls', '-q', '--filter', 'label=k=v']), 'data\n');
+  });
+
+  await t.test('--read-only with a writable volume, and Mounts in inspect', async () => {
+    await ok(d, ['create', '--name', 'ro', '--read-only', '-v', 'data:/data', 'busybox', 'sh', '-c', 'echo w > /data/w && ! touch /x 2>/dev/null']);
+    await ok(d, ['start', '-a', 'ro']);
+    const c = JSON.parse(await ok(d, ['inspect', 'ro']))[0];
+    assert.deepEqual(c.Mounts, [
+      { Type: 'volume', Name: 'data', Source: join(d.dataRoot, 'volumes', 'data', '_data'), Destination: '/data', Driver: 'local', Mode: 'z', RW: true, Propagation: '' },
+    ]);
+  });
+
+  await t.test('volume rm of a volume in use is refused with dockerd words', async () => {
+    const id = JSON.parse(await ok(d, ['inspect', 'ro']))[0].Id;
+    const r = await docker(d, ['volume', 'rm', 'data']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `Error response from daemon: remove data: volume is in use - [${id}]\n`);
+    await ok(d, ['rm', 'ro']);
+    assert.equal(await ok(d, ['volume', 'rm', 'data']), 'data\n');
+    const gone = await docker(d, ['volume', 'inspect', 'data']);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /no such volume/);
+  });
+
+  await t.test('an image VOLUME gets an anonymous volume filled from the image; --volumes-from; rm -v', async () => {
+    const tar = await makeTar([
+      { name: 'data/', type: 'directory', mode: 0o750, uid: 1234, gid: 5678 },
+      { name: 'data/file', data: 'from the image\n', mode: 0o640, uid: 1234, gid: 5678 },
+    ]);
+    await ok(d, ['import', '--change', 'VOLUME /data', '-', 'withvol:latest'], tar);
+    await ok(d, ['create', '--name', 'holder', 'withvol', '/none']);
+    const holder = JSON.parse(await ok(d, ['inspect', 'holder']))[0];
+    const m = holder.Mounts[0];
+    assert.equal(m.Type, 'volume');
+    assert.match(m.Name, /^[0-9a-f]{64}$/);
+    assert.equal(m.Destination, '/data');
+    assert.equal(m.Mode, '');
+    const out = await ok(d, ['run', '--rm', '--volumes-from', 'holder:ro', 'busybox', 'sh', '-c', 'cat /data/file; stat -c "%u:%g %a" /data/file /data; touch /data/x 2>&1 || true']);
+    assert.match(out, /^from the image\n1234:5678 640\n1234:5678 750\n.*Read-only file system/s);
+    const vol = JSON.parse(await ok(d, ['volume', 'inspect', m.Name]))[0];
+    assert.deepEqual(vol.Labels, { 'com.docker.volume.anonymous': '' });
+    await ok(d, ['rm', '-v', 'holder']);
+    assert.equal((await docker(d, ['volume', 'inspect', m.Name])).code, 1);
+  });
+
+  await t.test('-v /path and --rm: the anonymous volume goes with the container; nocopy', async () => {
+    await ok(d, ['run', '--rm', '-v', '/etc', 'busybox', 'test', '-f', '/etc/passwd']);
+    await ok(d, ['run', '--rm', '--mount', 'type=volume,target=/etc,volume-nocopy', 'busybox', 'sh', '-c', 'test ! -e /etc/passwd']);
+    assert.equal(await ok(d, ['volume', 'ls', '-q']), '');
+  });
+
+  await t.test('-o type=tmpfs,device=tmpfs mounts a tmpfs at first use and unmounts it after', async () => {
+    await ok(d, ['volume', 'create', '-o', 'type=tmpfs', '-o', 'device=tmpfs', '-o', 'o=size=1m', 'tmp']);
+    const path = join(d.dataRoot, 'volumes', 'tmp', '_data');
+    assert.equal(mountedAt(path), undefined);
+    const out = await ok(d, ['run', '--rm', '-v', 'tmp:/t', 'busybox', 'sh', '-c', 'grep " /t " /proc/mounts']);
+    assert.match(out, /^tmpfs \/t tmpfs .*size=1024k/);
+    assert.equal(mountedAt(path), undefined);
+    const bad = await docker(d, ['volume', 'create', '-o', 'foo=bar', 'bad']);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr, 'Error response from daemon: create bad: invalid option: "foo"\n');
+  });
+
+  await t.test('system df -v counts volumes; prune takes anonymous ones unless --all', async () => {
+    await ok(d, ['create', '--name', 'user', '-v', 'tmp:/t', '-v', '/anon', 'busybox']);
+    const df = await ok(d, ['system', 'df', '-v']);
+    assert.match(df, /Local Volumes space usage:\n\nVOLUME NAME\s+LINKS\s+SIZE\n/);
+    assert.match(df, /\ntmp\s+1\s+0B\n/);
+    await ok(d, ['rm', 'user']);
+    const pruned = await ok(d, ['volume', 'prune', '-f']);
+    assert.match(pruned, /Deleted Volumes:\n[0-9a-f]{64}\n/);
+    assert.equal(await ok(d, ['volume', 'ls', '-q']), 'tmp\n');
+    assert.match(await ok(d, ['volume', 'prune', '-f', '--all']), /Deleted Volumes:\ntmp\n/);
+  });
+
+  await t.test('events: create, mount, unmount, destroy', async () => {
+    const out = await ok(d, ['events', '--since', since, '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=volume', '--format', '{{.Action}} {{.Actor.ID}}']);
+    assert.match(out, /^create data\n/);
+    assert.match(out, /\nmount data\n/);
+    assert.match(out, /\nunmount data\n/);
+    assert.match(out, /\ndestroy data\n/);
+  });
+});
