@@ -39,6 +39,11 @@ import { networkInspectCommand } from './commands/network/inspect.js';
 import { networkLsCommand } from './commands/network/ls.js';
 import { networkPruneCommand } from './commands/network/prune.js';
 import { networkRmCommand } from './commands/network/rm.js';
+import { volumeCreateCommand } from './commands/volume/create.js';
+import { volumeInspectCommand } from './commands/volume/inspect.js';
+import { volumeLsCommand } from './commands/volume/ls.js';
+import { volumePruneCommand } from './commands/volume/prune.js';
+import { volumeRmCommand } from './commands/volume/rm.js';
 import { systemDfCommand } from './commands/system/df.js';
 import { eventsCommand } from './commands/system/events.js';
 import { infoCommand } from './commands/system/info.js';
@@ -86,6 +91,12 @@ export const COMMANDS = [
   networkLsCommand,
   networkPruneCommand,
   networkRmCommand,
+  // In docker's order for `berth volume --help` (without the cluster-only update).
+  volumeCreateCommand,
+  volumeInspectCommand,
+  volumeLsCommand,
+  volumePruneCommand,
+  volumeRmCommand,
   systemDfCommand,
   infoCommand,
   eventsCommand,

@@ -6,10 +6,10 @@
 
 import { type IpamConfigWire, type NetworkCreateRequestWire, networkCreate } from '../../../client/networks.js';
 import type { Cli } from '../../cli.js';
-import { type CommandSpec, invalidFlagValue } from '../../command-spec.js';
+import type { CommandSpec } from '../../command-spec.js';
 import { CommandFailure } from '../../program.js';
 import { createIpamConfig } from './ipam.js';
-import { goMap, keyValue, stringSlice } from './flag-values.js';
+import { goMap, keyValue, stringSlice, validateLabel } from './flag-values.js';
 
 export interface NetworkCreateOptions {
   driver?: string;
@@ -96,12 +96,4 @@ export function networkCreateBody(name: string, opts: NetworkCreateOptions): Net
     Labels: goMap(labels.map(keyValue)),
     Name: name,
   };
-}
-
-/** opts.ValidateLabel, with pflag's wording for the flag. */
-function validateLabel(v: string): string {
-  const key = (v.split('=')[0] ?? '').replace(/^[ \t]+/, '');
-  if (key === '') throw invalidFlagValue(v, '--label', `invalid label '${v}': empty name`);
-  if (/[ \t]/.test(key)) throw invalidFlagValue(v, '--label', `label '${key}' contains whitespaces`);
-  return v;
 }

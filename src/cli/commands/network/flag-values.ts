@@ -71,3 +71,11 @@ export function goMap(entries: readonly [string, string][]): Record<string, stri
   const m = new Map(entries);
   return Object.fromEntries([...m.keys()].sort().map((k) => [k, m.get(k) ?? '']));
 }
+
+/** opts.ValidateLabel, with pflag's wording for the flag. */
+export function validateLabel(v: string): string {
+  const key = (v.split('=')[0] ?? '').replace(/^[ \t]+/, '');
+  if (key === '') throw invalidFlagValue(v, '--label', `invalid label '${v}': empty name`);
+  if (/[ \t]/.test(key)) throw invalidFlagValue(v, '--label', `label '${key}' contains whitespaces`);
+  return v;
+}

@@ -44,7 +44,8 @@ export async function runNetworkInspect(cli: Cli, names: string[], opts: Network
   printInspect(cli, found, errors, opts.format);
 }
 
-function checkTemplate(format: string): void {
+/** A --format that does not parse fails before any request, as docker's inspect commands do. */
+export function checkTemplate(format: string): void {
   try {
     GoTemplate.parse(format);
   } catch (err) {
