@@ -32,7 +32,9 @@ export class LocalDriver implements VolumeDriver {
   async mount(v: DriverVolume, ref: string): Promise<string> {
     const path = this.path(v.name);
     const users = this.refs.get(v.name) ?? new Set<string>();
-    if (users.size === 0 && needsMount(v.options) && !(await isMountPoint(path))) {
+    // Whether it is mounted is read from the kernel, not from the count: a count taken back
+    // after a reboot (adopt) names users of a mount that is gone.
+    if (needsMount(v.options) && !(await isMountPoint(path))) {
       const o = v.options;
       const args = [...(o.type ? ['-t', o.type] : []), ...(o.o ? ['-o', o.o] : []), o.device ?? 'none', path];
       try {

@@ -118,11 +118,27 @@ test('docker CLI: named and anonymous volumes', { skip, timeout: 120_000 }, asyn
     assert.match(await ok(d, ['volume', 'prune', '-f', '--all']), /Deleted Volumes:\ntmp\n/);
   });
 
+  // The event log is in memory: this comes before the daemon restart below.
   await t.test('events: create, mount, unmount, destroy', async () => {
     const out = await ok(d, ['events', '--since', since, '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=volume', '--format', '{{.Action}} {{.Actor.ID}}']);
     assert.match(out, /^create data\n/);
     assert.match(out, /\nmount data\n/);
     assert.match(out, /\nunmount data\n/);
     assert.match(out, /\ndestroy data\n/);
+  });
+
+  await t.test('--mount: volume-subpath, volume-opt; a restarted daemon still unmounts at the last exit', async () => {
+    await ok(d, ['run', '--rm', '--mount', 'type=volume,source=sub,target=/s', 'busybox', 'mkdir', '-p', '/s/inner/x']);
+    assert.equal(await ok(d, ['run', '--rm', '--mount', 'type=volume,source=sub,target=/in,volume-subpath=inner', 'busybox', 'ls', '/in']), 'x\n');
+    await ok(d, ['run', '-d', '--name', 'long', '--mount', 'type=volume,source=vt,target=/t,volume-opt=type=tmpfs,volume-opt=device=tmpfs', 'busybox', 'sleep', '60']);
+    const path = join(d.dataRoot, 'volumes', 'vt', '_data');
+    assert.equal(mountedAt(path), 'tmpfs');
+    assert.deepEqual(JSON.parse(await ok(d, ['volume', 'inspect', '-f', '{{json .Options}}', 'vt'])), { type: 'tmpfs', device: 'tmpfs' });
+    await d.kill9();
+    await d.start();
+    assert.equal(mountedAt(path), 'tmpfs');
+    await ok(d, ['rm', '-f', 'long']);
+    assert.equal(mountedAt(path), undefined);
+    await ok(d, ['volume', 'rm', 'sub', 'vt']);
   });
 });

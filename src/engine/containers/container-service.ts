@@ -875,6 +875,7 @@ export class ContainerService {
           state: { ...rec.state, status: 'exited', pid: 0, exitCode: status.exitCode, finishedAt: status.exitedAt.toISOString() },
         };
         await this.releaseNetwork(rec, exited);
+        await this.releaseVolumes(rec);
         await this.d.store.save(exited);
         this.publish(exited, 'die', { exitCode: String(status.exitCode) });
         if (restartsAfterReboot(rec.spec.host.restartPolicy, rec.state.stoppedByUser)) {

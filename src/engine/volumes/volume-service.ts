@@ -174,7 +174,7 @@ export class VolumeService {
       deleted.push(v.name);
       spaceReclaimed += size;
     }
-    if (deleted.length > 0) this.events.publish({ type: 'volume', action: 'prune', actor: { id: '', attributes: { reclaimed: String(spaceReclaimed) } } });
+    this.events.publish({ type: 'volume', action: 'prune', actor: { id: '', attributes: { reclaimed: String(spaceReclaimed) } } });
     return { deleted, spaceReclaimed };
   }
 
