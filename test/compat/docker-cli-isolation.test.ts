@@ -129,7 +129,7 @@ test('containers get Docker’s isolation, and the options change it', { skip, t
     assert.equal(await sh(d, ['-h', 'box1', '-u', 'nobody', '--group-add', '10', '-w', '/tmp'], 'hostname; id -u; id -G; pwd'), 'box1\n65534\n65534 10\n/tmp\n');
   });
 
-  await t.test('bind mounts (-v, --mount) and tmpfs; volumes are refused, not dropped', async () => {
+  await t.test('bind mounts (-v, --mount) and tmpfs; a bad volume name is refused', async () => {
     const host = join(d.dir, 'shared');
     mkdirSync(host);
     writeFileSync(join(host, 'in.txt'), 'from the host\n');

@@ -107,7 +107,10 @@ test('docker CLI: named and anonymous volumes', { skip, timeout: 120_000 }, asyn
   });
 
   await t.test('system df -v counts volumes; prune takes anonymous ones unless --all', async () => {
-    await ok(d, ['create', '--name', 'user', '-v', 'tmp:/t', '-v', '/anon', 'busybox']);
+    await ok(d, ['create', '--name', 'user', '-v', 'tmp:/t:ro', '-v', '/anon', 'busybox']);
+    const modes = JSON.parse(await ok(d, ['inspect', '-f', '{{json .Mounts}}', 'user'])).map((m: { Destination: string; Mode: string; RW: boolean }) => [m.Destination, m.Mode, m.RW]);
+    // The docker CLI sends -v /anon as Config.Volumes, as an image VOLUME: no mode.
+    assert.deepEqual(modes, [['/t', 'ro', false], ['/anon', '', true]]);
     const df = await ok(d, ['system', 'df', '-v']);
     assert.match(df, /Local Volumes space usage:\n\nVOLUME NAME\s+LINKS\s+SIZE\n/);
     assert.match(df, /\ntmp\s+1\s+0B\n/);

@@ -48,8 +48,9 @@ export async function resolveVolumes(
         source: d.mountpoint,
         destination: v.destination,
         readOnly: v.readOnly,
-        // dockerd shows the default SELinux relabel mode for named volumes from -v and --mount.
-        mode: v.name !== '' && v.mode === '' ? 'z' : v.mode,
+        // dockerd's setBindModeIfNull: a local volume from -v or --mount without a mode shows
+        // the SELinux relabel mode.
+        mode: v.mode === '' ? 'z' : v.mode,
         noCopy: v.noCopy,
         ...(v.subpath ? { subpath: v.subpath } : {}),
         anonymous: v.name === '',
@@ -61,7 +62,8 @@ export async function resolveVolumes(
       for (const m of find(ref).volumes ?? []) {
         if (taken.has(m.destination)) continue;
         taken.add(m.destination);
-        out.mounts.push({ ...m, readOnly: mode === '' ? m.readOnly : mode === 'ro' });
+        // As moby copies a mount point for --volumes-from: no mode of its own, and no copy-up.
+        out.mounts.push({ ...m, readOnly: mode === '' ? m.readOnly : mode === 'ro', mode: '', noCopy: true });
       }
     }
     for (const dest of Object.keys(spec.volumes).map(clean)) {
