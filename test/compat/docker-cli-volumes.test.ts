@@ -121,6 +121,13 @@ test('docker CLI: named and anonymous volumes', { skip, timeout: 120_000 }, asyn
     assert.match(await ok(d, ['volume', 'prune', '-f', '--all']), /Deleted Volumes:\ntmp\n/);
   });
 
+  await t.test('the berth CLI against berthd: create, ls, inspect, rm', async () => {
+    assert.deepEqual(await berth(d, ['volume', 'create', '--label', 'by=berth', 'bv']).then((r) => [r.code, r.stdout]), [0, 'bv\n']);
+    assert.equal((await berth(d, ['volume', 'ls', '--filter', 'label=by=berth', '--format', '{{.Name}} {{.Driver}}'])).stdout, 'bv local\n');
+    assert.equal((await berth(d, ['volume', 'inspect', '-f', '{{.Mountpoint}}', 'bv'])).stdout, `${join(d.dataRoot, 'volumes', 'bv', '_data')}\n`);
+    assert.deepEqual(await berth(d, ['volume', 'rm', 'bv', 'bv']).then((r) => [r.code, r.stdout, r.stderr]), [1, 'bv\n', 'Error response from daemon: get bv: no such volume\n']);
+  });
+
   // The event log is in memory: this comes before the daemon restart below.
   await t.test('events: create, mount, unmount, destroy', async () => {
     const out = await ok(d, ['events', '--since', since, '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=volume', '--format', '{{.Action}} {{.Actor.ID}}']);
