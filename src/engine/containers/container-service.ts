@@ -230,7 +230,7 @@ export class ContainerService {
           throw invalidArgument(`invalid mount config for type "bind": bind source path does not exist: ${src}`);
         }
       }
-      const vols = await resolveVolumes(spec, this.d.volumes, (ref) => this.resolve(ref));
+      const vols = await resolveVolumes(id, spec, this.d.volumes, (ref) => this.resolve(ref));
       anonymous = vols.created;
       const runtime = spec.host.runtime || this.d.settings.defaultRuntime;
       await mkdir(dir, { recursive: true, mode: 0o710 });
@@ -256,9 +256,11 @@ export class ContainerService {
         ...(vols.mounts.length > 0 ? { volumes: vols.mounts } : {}),
       };
       await this.d.store.add(rec);
+      this.d.volumes.forgetCreating(id);
       this.publish(rec, 'create');
       return { id, warnings };
     } catch (err) {
+      this.d.volumes.forgetCreating(id);
       this.d.store.releaseName(name, id);
       for (const v of anonymous) await this.d.volumes.removeAnonymous(v);
       if (snapshotMade) await this.d.snapshotter.remove(snapshotKey).catch(() => undefined);

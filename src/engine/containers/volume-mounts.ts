@@ -26,8 +26,12 @@ export interface ResolvedVolumes {
   created: string[];
 }
 
-/** Finds or makes every volume the container names; `find` resolves --volumes-from sources. */
+/**
+ * Finds or makes every volume the container names, each taken for it at once (the caller ends
+ * that with forgetCreating once its record is saved); `find` resolves --volumes-from sources.
+ */
 export async function resolveVolumes(
+  id: string,
   spec: ContainerSpec,
   volumes: VolumeService,
   find: (ref: string) => ContainerRecord,
@@ -38,8 +42,8 @@ export async function resolveVolumes(
   try {
     for (const v of plan.volumes) {
       const d = v.name === ''
-        ? await volumes.createAnonymous()
-        : await volumes.create({ name: v.name, driver: v.driver ?? 'local', options: v.driverOptions ?? {}, labels: v.labels ?? {} });
+        ? await volumes.createAnonymous({ createdFor: id })
+        : await volumes.create({ name: v.name, driver: v.driver ?? 'local', options: v.driverOptions ?? {}, labels: v.labels ?? {} }, { createdFor: id });
       if (v.name === '') out.created.push(d.name);
       taken.add(v.destination);
       out.mounts.push({
@@ -69,11 +73,12 @@ export async function resolveVolumes(
     for (const dest of Object.keys(spec.volumes).map(clean)) {
       if (taken.has(dest)) continue;
       taken.add(dest);
-      const d = await volumes.createAnonymous();
+      const d = await volumes.createAnonymous({ createdFor: id });
       out.created.push(d.name);
       out.mounts.push({ name: d.name, driver: d.driver, source: d.mountpoint, destination: dest, readOnly: false, mode: '', noCopy: false, anonymous: true });
     }
   } catch (err) {
+    volumes.forgetCreating(id);
     for (const name of out.created) await volumes.removeAnonymous(name);
     throw err;
   }

@@ -88,6 +88,15 @@ describe('VolumeService', () => {
     assert.equal(events.recent().at(-1)?.action, 'destroy');
   });
 
+  test('a container being created holds its volumes until its record names them', async () => {
+    const { volumes } = await service();
+    await volumes.create(req('data'), { createdFor: 'c2' });
+    await rejects(volumes.remove('data'), 'conflict', 'remove data: volume is in use - [c2]');
+    assert.deepEqual(await volumes.prune(new Filters(), { all: true }), { deleted: [], spaceReclaimed: 0 });
+    volumes.forgetCreating('c2');
+    await volumes.remove('data');
+  });
+
   test('list filters: name, label, driver, dangling', async () => {
     const { volumes, users } = await service();
     await volumes.create(req('web-data', { labels: { app: 'web' } }));

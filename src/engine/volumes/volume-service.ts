@@ -43,6 +43,8 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export class VolumeService {
   private readonly lock = new KeyedMutex();
   private containers: ContainerView = { list: () => [] };
+  /** Volumes a container being created has taken, before its record exists (volume → IDs). */
+  private readonly creating = new Map<string, Set<string>>();
 
   constructor(
     private readonly store: VolumeStore,
@@ -74,12 +76,18 @@ export class VolumeService {
     return this.details(this.get(name));
   }
 
-  /** IDs of the containers that use the volume, whatever their state. */
+  /** IDs of the containers that use the volume, whatever their state, and those being created with it. */
   users(name: string): string[] {
-    return this.containers
+    const ids = this.containers
       .list()
       .filter((c) => c.volumes?.some((m) => m.name === name))
       .map((c) => c.id);
+    return [...new Set([...ids, ...(this.creating.get(name) ?? [])])];
+  }
+
+  /** The container's record now names its volumes (or its create failed): they are its no longer by this count. */
+  forgetCreating(containerId: string): void {
+    for (const [name, ids] of this.creating) if (ids.delete(containerId) && ids.size === 0) this.creating.delete(name);
   }
 
   async diskUsage(): Promise<VolumeUsage[]> {
@@ -96,7 +104,11 @@ export class VolumeService {
 
   // ---- create, remove, prune -------------------------------------------------------------
 
-  async create(req: VolumeCreateRequest): Promise<VolumeDetails> {
+  /**
+   * `createdFor`: a container being created takes the volume at once, under the volume's lock,
+   * so that a `volume rm` between this and its record's save is refused (forgetCreating ends it).
+   */
+  async create(req: VolumeCreateRequest, opts: { createdFor?: string } = {}): Promise<VolumeDetails> {
     const name = req.name === '' ? randomBytes(32).toString('hex') : req.name;
     if (name.length < 2 || !NAME.test(name)) {
       throw invalidArgument(
@@ -109,6 +121,7 @@ export class VolumeService {
     const driver = this.drivers.get(driverName);
     if (!driver) throw notFound(`create ${name}: error looking up volume plugin ${driverName}: plugin "${driverName}" not found`);
     return this.lock.run(name, async () => {
+      if (opts.createdFor) this.creating.set(name, (this.creating.get(name) ?? new Set()).add(opts.createdFor));
       const existing = this.store.get(name);
       if (existing) {
         if (existing.driver !== driverName) throw conflict(`create ${name}: volume name must be unique`);
@@ -134,8 +147,8 @@ export class VolumeService {
   }
 
   /** An anonymous volume for a container: a random name and Docker's anonymous label. */
-  createAnonymous(): Promise<VolumeDetails> {
-    return this.create({ name: '', driver: 'local', options: {}, labels: { [ANONYMOUS_LABEL]: '' } });
+  createAnonymous(opts: { createdFor?: string } = {}): Promise<VolumeDetails> {
+    return this.create({ name: '', driver: 'local', options: {}, labels: { [ANONYMOUS_LABEL]: '' } }, opts);
   }
 
   async remove(name: string, opts: { force?: boolean } = {}): Promise<void> {
@@ -248,7 +261,7 @@ export class VolumeService {
   }
 
   private usedNames(): Set<string> {
-    return new Set(this.containers.list().flatMap((c) => (c.volumes ?? []).map((m) => m.name)));
+    return new Set([...this.containers.list().flatMap((c) => (c.volumes ?? []).map((m) => m.name)), ...this.creating.keys()]);
   }
 
   private publish(rec: VolumeRecord, action: string, attributes: Record<string, string>): void {
