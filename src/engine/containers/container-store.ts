@@ -6,6 +6,7 @@ import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError, noSuchContainer } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
+import { unmountAll } from '../../runtime/rootfs-mount.js';
 import { mountPointsUnder } from '../../util/mounts.js';
 import type { ContainerRecord } from './container-record.js';
 
@@ -33,6 +34,9 @@ export class ContainerStore {
       } catch (err) {
         // A directory whose record was never written: a create that did not finish.
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+          // Its root filesystem may still be mounted for a copy-up (volume-mounts.ts): never
+          // delete through a mount.
+          for (const m of (await mountPointsUnder(join(root, entry))).reverse()) await unmountAll(m);
           await rm(join(root, entry), { recursive: true, force: true });
           continue;
         }
