@@ -84,6 +84,8 @@ test('docker CLI: named and anonymous volumes', { skip, timeout: 120_000 }, asyn
     assert.match(out, /^from the image\n1234:5678 640\n1234:5678 750\n.*Read-only file system/s);
     const vol = JSON.parse(await ok(d, ['volume', 'inspect', m.Name]))[0];
     assert.deepEqual(vol.Labels, { 'com.docker.volume.anonymous': '' });
+    const missing = await docker(d, ['create', '--volumes-from', 'nope', 'busybox']);
+    assert.deepEqual([missing.code, missing.stderr], [1, 'Error response from daemon: No such container: nope\n']);
     await ok(d, ['rm', '-v', 'holder']);
     assert.equal((await docker(d, ['volume', 'inspect', m.Name])).code, 1);
   });

@@ -6,10 +6,10 @@
 // owners and modes kept (Docker's copy-up), unless the mount says nocopy.
 
 import { execFile } from 'node:child_process';
-import { lstat, mkdir, readdir, rmdir } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rmdir, utimes } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
-import { invalidArgument } from '../../core/errors.js';
+import { invalidArgument, kindOf } from '../../core/errors.js';
 import type { Mount } from '../../core/mount.js';
 import type { OciMount } from '../../oci/runtime-spec.js';
 import { mountAll, unmountAll } from '../../runtime/rootfs-mount.js';
@@ -63,7 +63,15 @@ export async function resolveVolumes(
     for (const entry of spec.host.volumesFrom) {
       const [ref, mode = '', ...rest] = entry.split(':');
       if (!ref || rest.length > 0 || (mode !== '' && mode !== 'ro' && mode !== 'rw')) throw invalidArgument(`invalid mode: ${mode}`);
-      for (const m of find(ref).volumes ?? []) {
+      let source: ContainerRecord;
+      try {
+        source = find(ref);
+      } catch (err) {
+        // dockerd answers 400 here: a 404 would make `docker run` try to pull the image.
+        if (kindOf(err) === 'not-found') throw invalidArgument((err as Error).message, err);
+        throw err;
+      }
+      for (const m of source.volumes ?? []) {
         if (taken.has(m.destination)) continue;
         taken.add(m.destination);
         // As moby copies a mount point for --volumes-from: no mode of its own, and no copy-up.
@@ -112,6 +120,9 @@ export async function populateVolumes(
         // Only a real directory is copied: a symlink in the image could point anywhere on the host.
         if (!(await lstat(src).catch(() => undefined))?.isDirectory()) return;
         await execFileAsync('cp', ['-a', '--', `${src}/.`, `${path}/`]);
+        // moby copies the directory's owner and mode onto the volume, not its times.
+        const now = new Date();
+        await utimes(path, now, now);
       });
     }
   } finally {

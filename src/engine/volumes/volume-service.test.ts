@@ -60,7 +60,7 @@ describe('VolumeService', () => {
     assert.ok((await stat(v.mountpoint)).isDirectory());
     assert.equal(JSON.parse(await readFile(join(root, 'data', 'volume.json'), 'utf8')).name, 'data');
     assert.deepEqual((await volumes.create(req('data'))).labels, { a: '1' });
-    assert.deepEqual(events.recent().map((e) => [e.action, e.actor.id, e.actor.attributes.driver]), [['create', 'data', 'local']]);
+    assert.deepEqual(events.recent().map((e) => [e.action, e.actor.id, e.actor.attributes.driver]), [['create', 'data', 'local'], ['create', 'data', 'local']]);
     const reopened = new VolumeService(await VolumeStore.open(root), new Map([['local', new LocalDriver(root)]]), events, pino({ level: 'silent' }));
     assert.equal(reopened.inspect('data').name, 'data');
   });

@@ -125,6 +125,8 @@ export class VolumeService {
       const existing = this.store.get(name);
       if (existing) {
         if (existing.driver !== driverName) throw conflict(`create ${name}: volume name must be unique`);
+        // dockerd logs a create for every create call, a volume that exists included.
+        this.publish(existing, 'create', { driver: existing.driver });
         return this.details(existing);
       }
       try {

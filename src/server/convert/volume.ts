@@ -20,10 +20,11 @@ export function toVolumeWire(v: VolumeDetails): Record<string, unknown> {
   return {
     CreatedAt: v.created,
     Driver: v.driver,
-    Labels: v.labels,
+    // dockerd keeps nil maps for a volume made without labels or options, and sends null.
+    Labels: Object.keys(v.labels).length > 0 ? v.labels : null,
     Mountpoint: v.mountpoint,
     Name: v.name,
-    Options: v.options,
+    Options: Object.keys(v.options).length > 0 ? v.options : null,
     Scope: 'local',
   };
 }

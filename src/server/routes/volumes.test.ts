@@ -12,7 +12,7 @@ const VOL: VolumeDetails = {
   driver: 'local',
   created: '2026-11-29T10:00:00Z',
   labels: { team: 'x' },
-  options: {},
+  options: { type: 'tmpfs', device: 'tmpfs' },
   mountpoint: '/var/lib/berth/volumes/data/_data',
 };
 
@@ -29,7 +29,7 @@ function server() {
     },
     create: async (req) => {
       created.push(req);
-      return { ...VOL, name: req.name };
+      return { ...VOL, name: req.name, labels: req.labels, options: req.options };
     },
     remove: async (...args) => {
       removes.push(args);
@@ -50,7 +50,7 @@ const WIRE = {
   Labels: { team: 'x' },
   Mountpoint: '/var/lib/berth/volumes/data/_data',
   Name: 'data',
-  Options: {},
+  Options: { type: 'tmpfs', device: 'tmpfs' },
   Scope: 'local',
 };
 
@@ -62,6 +62,9 @@ describe('/volumes', () => {
     assert.deepEqual(JSON.parse(list.body), { Volumes: [WIRE], Warnings: null });
     const one = await app.inject({ method: 'GET', url: '/volumes/data' });
     assert.deepEqual(JSON.parse(one.body), WIRE);
+    // No labels, no options: null, as dockerd sends its nil maps.
+    const bare = JSON.parse((await app.inject({ method: 'POST', url: '/volumes/create', payload: { Name: 'bare' } })).body);
+    assert.deepEqual([bare.Labels, bare.Options], [null, null]);
     assertErrorResponse(await app.inject({ method: 'GET', url: '/volumes/nope' }), 404, 'get nope: no such volume');
   });
 
