@@ -74,8 +74,9 @@ export async function resolveVolumes(
       for (const m of source.volumes ?? []) {
         if (taken.has(m.destination)) continue;
         taken.add(m.destination);
-        // As moby copies a mount point for --volumes-from: no mode of its own, and no copy-up.
-        out.mounts.push({ ...m, readOnly: mode === '' ? m.readOnly : mode === 'ro', mode: '', noCopy: true });
+        // As moby copies a mount point for --volumes-from: writable only if it was and the mode
+        // says so (`:rw` does not make a read-only mount writable), no mode, no copy-up.
+        out.mounts.push({ ...m, readOnly: m.readOnly || mode === 'ro', mode: '', noCopy: true });
       }
     }
     for (const dest of Object.keys(spec.volumes).map(clean)) {
