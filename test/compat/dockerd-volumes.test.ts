@@ -1,11 +1,12 @@
 // Volumes side by side with a real dockerd (20.10): the same docker CLI commands against
 // berthd and dockerd print the same, once their data roots, IDs, random names and times are
 // taken out. This guards what inspect shows (Labels/Options null, Mode z, RW), the refusal
-// words, and the volume events of a container's life.
+// words, an image VOLUME's copy-up, and the volume events of a container's life.
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { makeTar } from '../helpers/archives.js';
 import { berth, docker, startDaemon } from '../helpers/daemon.js';
 import { needsDockerd, startDockerd } from '../helpers/dockerd.js';
 
@@ -50,6 +51,20 @@ test('volumes: berthd prints what dockerd prints', { skip: needsDockerd(), timeo
   await both(['rm', 'c1', 'c2']);
   await both(['volume', 'ls', '-f', 'dangling=true']);
   await both(['volume', 'rm', 'plain', 'tv', 'n2', 'm1']);
+  // An image VOLUME: an anonymous volume filled from the image, owners and modes kept.
+  const image = await makeTar([
+    { name: 'data/', type: 'directory', mode: 0o750, uid: 1234, gid: 5678 },
+    { name: 'data/sub/', type: 'directory', mode: 0o700, uid: 7, gid: 8 },
+    { name: 'data/sub/f', data: 'x\n', mode: 0o604, uid: 9, gid: 10 },
+  ]);
+  for (const run of [(args: string[]) => docker(d, args, { input: image }), (args: string[]) => dk.docker(args, image as unknown as string)]) {
+    assert.equal((await run(['import', '--change', 'VOLUME /data', '-', 'withvol:latest'])).code, 0);
+  }
+  await both(['create', '--name', 'holder', '--network', 'none', 'withvol', '/none']);
+  await both(['run', '--rm', '--network', 'none', '--volumes-from', 'holder', 'busybox', 'sh', '-c', 'stat -c "%u:%g %a %n" /data /data/sub /data/sub/f; cat /data/sub/f']);
+  await both(['rm', '-v', 'holder']);
+  await both(['volume', 'ls', '-q']);
+
   // In dockerd's order within each container's start and exit, which is its map's: sorted.
   await both(['events', '--since', since, '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=volume', '--format', '{{.Action}} {{.Actor.ID}} {{json .Actor.Attributes}}'], true);
 });
