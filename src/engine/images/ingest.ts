@@ -2,7 +2,7 @@
 // buffers (configs, manifests). A blob that is already present counts as written.
 
 import type { Readable } from 'node:stream';
-import type { ContentIngester, IngestManager } from '../../content/content-store.js';
+import type { ContentIngester, ContentManager, IngestManager } from '../../content/content-store.js';
 import { type Digest, sha256Digest } from '../../core/digest.js';
 import { EngineError, kindOf } from '../../core/errors.js';
 import { UnsupportedCompressionError, decompressed } from '../../util/streams.js';
@@ -58,6 +58,17 @@ export async function ingestStream(
     return result;
   } catch (err) {
     await content.abort(ref).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Whether the content store holds the blob. */
+export async function hasBlob(content: ContentManager, digest: Digest): Promise<boolean> {
+  try {
+    await content.info(digest);
+    return true;
+  } catch (err) {
+    if (kindOf(err) === 'not-found') return false;
     throw err;
   }
 }

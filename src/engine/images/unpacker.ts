@@ -116,7 +116,8 @@ interface LayerSizes {
   contentSize: number;
 }
 
-async function committedSizes(sn: Snapshotter, chainId: Digest): Promise<LayerSizes | undefined> {
+/** The sizes of a committed layer snapshot, or undefined when it is not unpacked here. */
+export async function committedSizes(sn: Snapshotter, chainId: Digest): Promise<LayerSizes | undefined> {
   try {
     const info = await sn.stat(chainId);
     if (info.kind !== 'committed') return undefined;
