@@ -3,7 +3,9 @@
 # busybox-static, iptables, iproute2, tini), npm dependencies (npm ci, from the lockfile) and
 # the TypeScript build. Safe to run again: each step is skipped when already done.
 # --test also installs what only the tests use: docker.io (a real dockerd to cross-check
-# saved and loaded images with; it is started only by that test, on its own roots).
+# saved and loaded images with; it is started only by that test, on its own roots),
+# docker-registry (CNCF distribution, the registry pull and push tests talk to, on 127.0.0.1)
+# and apache2-utils (htpasswd, for that registry's basic auth).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +22,7 @@ command -v npm >/dev/null || fail "npm not found: install npm (it comes with Nod
 # Debian packages: the runtime and monitor (runc, conmon), the built-in base image's source
 # (busybox-static), networking (iproute2, iptables), the container init (tini).
 PACKAGES=(runc conmon busybox-static iproute2 iptables tini)
-[ "${1:-}" = "--test" ] && PACKAGES+=(docker.io)
+[ "${1:-}" = "--test" ] && PACKAGES+=(docker.io docker-registry apache2-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

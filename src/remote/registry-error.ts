@@ -2,6 +2,7 @@
 // `{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}`) in the words dockerd
 // prints: `manifest unknown: manifest unknown`, `unauthorized: authentication required`.
 
+import { STATUS_CODES } from 'node:http';
 import { EngineError, type ErrorKind } from '../core/errors.js';
 
 export interface RegistryErrorEntry {
@@ -47,11 +48,11 @@ export function registryError(status: number, body: Buffer, what: string): Regis
     // Not JSON: described by the status below.
   }
   const kind: ErrorKind =
-    status === 401 ? 'unauthenticated' : status === 403 ? 'permission-denied' : status === 404 ? 'not-found' : 'unavailable';
+    status === 401 ? 'unauthenticated' : status === 403 ? 'permission-denied' : status === 404 ? 'not-found' : 'internal';
   let message: string;
   if (errors.length > 0) message = errors.map(describe).join(', ');
   else if (status === 401) message = 'unauthorized: authentication required';
   else if (status === 404) message = `${what}: not found`;
-  else message = `${what}: unexpected status from registry: ${status}`;
+  else message = `received unexpected HTTP status: ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd();
   return new RegistryError(kind, message, status, errors);
 }

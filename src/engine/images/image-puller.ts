@@ -39,7 +39,7 @@ import { RegistryError } from '../../remote/registry-error.js';
 import type { ImageCreateDeps } from './image-loader.js';
 import type { ImageRecord, LayerRecord } from './image-record.js';
 import { labelSource } from './image-pusher.js';
-import { hasBlob, putBlob } from './ingest.js';
+import { BatchedWriter, hasBlob, putBlob } from './ingest.js';
 import { committedSizes, unpackLayers } from './unpacker.js';
 
 export interface PullDeps extends ImageCreateDeps {
@@ -62,7 +62,6 @@ export interface PullResult {
   images: { ref: string; id: Digest }[];
 }
 
-const WRITE_BATCH = 1 << 20;
 const INGEST_PREFIX = 'pull-';
 
 export async function pullImage(deps: PullDeps, ref: Reference, opts: PullOptions): Promise<PullResult> {
@@ -125,10 +124,9 @@ async function pullOne(
   const signal = opts.signal;
   const tagOrDigest = target.digest ?? target.tag ?? 'latest';
 
-  // 1. The manifest, through the index when there is one. It is fetched before the first
-  // message, so that "not found" is the response's status rather than an in-band error.
+  // 1. The manifest, through the index when there is one. Both come before the first message,
+  // so that "not found" and "no matching manifest" are the response's status, not in-band.
   const top = await repo.getManifest(tagOrDigest, signal);
-  progress({ status: `Pulling from ${target.path}`, id: tagOrDigest });
   let manifestDesc = top.descriptor;
   let manifestBytes = top.bytes;
   if (isSchema1(manifestDesc.mediaType)) throw schema1Refused(familiarString(target));
@@ -143,6 +141,7 @@ async function pullOne(
     throw new EngineError('invalid-argument', `unsupported manifest media type ${manifestDesc.mediaType} for ${familiarString(target)}`);
   }
   const manifest: Manifest = parseManifest(manifestBytes, manifestDesc.mediaType);
+  progress({ status: `Pulling from ${target.path}`, id: tagOrDigest });
 
   // 2. The config.
   const configBytes = await fetchSmallBlob(repo, manifest.config, signal);
@@ -299,6 +298,12 @@ async function downloadLayer(
   }
   let offset = (await w.status()).offset;
   let closed = false;
+  // What is pending is written before the writer closes on a failure, so that a resumed
+  // download starts after every byte that arrived.
+  const batches = new BatchedWriter(w);
+  const flush = async (): Promise<void> => {
+    offset += await batches.flush();
+  };
   try {
     if (offset > desc.size) throw new EngineError('data-loss', `partial download of ${desc.digest} is larger than the blob`);
     if (offset < desc.size) {
@@ -312,43 +317,39 @@ async function downloadLayer(
         return downloadLayer(content, repo, desc, id, progress, signal);
       }
       progress({ status: 'Downloading', id, current: offset, total: desc.size });
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
       for await (const chunk of got.body as AsyncIterable<Buffer>) {
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        if (pendingBytes >= WRITE_BATCH) {
-          await w.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
-          offset += pendingBytes;
-          pending = [];
-          pendingBytes = 0;
-          if (offset > desc.size) throw new EngineError('data-loss', `registry sent more than ${desc.size} bytes for ${desc.digest}`);
+        if (offset + batches.pendingBytes + chunk.length > desc.size) {
+          throw new EngineError('data-loss', `registry sent more than ${desc.size} bytes for ${desc.digest}`);
+        }
+        const before = batches.pendingBytes;
+        if (await batches.add(chunk)) {
+          offset += before + chunk.length;
           progress({ status: 'Downloading', id, current: offset, total: desc.size });
         }
       }
-      if (pendingBytes > 0) {
-        await w.write(Buffer.concat(pending, pendingBytes));
-        offset += pendingBytes;
-      }
-      progress({ status: 'Downloading', id, current: Math.min(offset, desc.size), total: desc.size });
+      await flush();
+      progress({ status: 'Downloading', id, current: offset, total: desc.size });
       if (offset < desc.size) throw new EngineError('unavailable', `unexpected EOF downloading ${desc.digest}`);
     }
     progress({ status: 'Verifying Checksum', id });
+    closed = true; // commit removes the ingest whatever happens
     try {
       await w.commit({ size: desc.size, expected: desc.digest });
     } catch (err) {
-      closed = true; // commit removes the ingest whatever happens
       if (kindOf(err) !== 'already-exists') {
         throw new EngineError('data-loss', `filesystem layer verification failed for digest ${desc.digest}`, { cause: err });
       }
     }
-    closed = true;
     await labelSource(content, desc.digest, repo);
     progress({ status: 'Download complete', id });
   } catch (err) {
     if (!closed) {
-      if (kindOf(err) === 'data-loss') await content.abort(ref).catch(() => undefined);
-      else await w.close().catch(() => undefined);
+      if (kindOf(err) === 'data-loss') {
+        await content.abort(ref).catch(() => undefined);
+      } else {
+        await flush().catch(() => undefined);
+        await w.close().catch(() => undefined);
+      }
     }
     if (signal.aborted) throw err;
     if (err instanceof EngineError) throw err;
