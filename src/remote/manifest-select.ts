@@ -20,7 +20,7 @@ export function selectManifest(index: Index, wanted: Platform): Descriptor {
   const want = normalise(wanted);
   let best: Descriptor | undefined;
   for (const m of index.manifests) {
-    if (!m.platform) continue;
+    if (!m.platform || m.platform.os === 'unknown') continue;
     const cand = normalise(m.platform);
     if (!platformMatches(want, cand)) continue;
     if (want.variant && !cand.variant && best) continue;
