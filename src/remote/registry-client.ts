@@ -187,6 +187,13 @@ class Session {
     private readonly scopes: string[],
   ) {}
 
+  /** Widens the token's scope (a mount needs pull on the source repository); re-authorizes. */
+  addScope(scope: string): void {
+    if (this.scopes.includes(scope)) return;
+    this.scopes.push(scope);
+    if (this.challenge?.scheme === 'bearer') this.#auth = undefined;
+  }
+
   /** Picks the first endpoint whose `/v2/` answers, remembering its challenge. */
   async #connect(signal?: AbortSignal): Promise<Endpoint> {
     if (this.endpoint) return this.endpoint;
@@ -319,6 +326,7 @@ export class Repository {
     opts: { mountFrom?: string; chunkSize?: number; signal?: AbortSignal } = {},
   ): Promise<'mounted' | 'uploaded'> {
     const signal = opts.signal ? { signal: opts.signal } : {};
+    if (opts.mountFrom) this.#session.addScope(`repository:${opts.mountFrom}:pull`);
     const query = opts.mountFrom ? `?mount=${encodeURIComponent(desc.digest)}&from=${encodeURIComponent(opts.mountFrom)}` : '';
     const start = await this.#session.send(this.#url(`blobs/uploads/${query}`), { method: 'POST', body: Buffer.alloc(0), ...signal });
     if (start.res.statusCode === 201) return 'mounted';
