@@ -91,12 +91,14 @@ export interface TestProxy {
   intercept: Intercept | undefined;
   /** Cuts the body of the next blob GET longer than this after this many bytes (a broken connection). */
   cutNextBlobAfter: number | undefined;
+  /** Like cutNextBlobAfter, but the connection stays open and silent (a stalled download). */
+  stallNextBlob: boolean;
 }
 
 /** An HTTP front for `target` on its own free port; requests are recorded in `seen`. */
 export async function startProxy(t: TestContext, target: TestRegistry): Promise<TestProxy> {
   const port = await freePort();
-  const proxy: TestProxy = { host: `127.0.0.1:${port}`, seen: [], intercept: undefined, cutNextBlobAfter: undefined };
+  const proxy: TestProxy = { host: `127.0.0.1:${port}`, seen: [], intercept: undefined, cutNextBlobAfter: undefined, stallNextBlob: false };
   const server = createServer(async (req, res) => {
     proxy.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     if (proxy.intercept && (await proxy.intercept(req, res))) return;
@@ -104,7 +106,11 @@ export async function startProxy(t: TestContext, target: TestRegistry): Promise<
     const up = request({ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers }, (upRes) => {
       const isBlob = req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? '');
       const cut = isBlob && Number(upRes.headers['content-length']) > (proxy.cutNextBlobAfter ?? Infinity) ? proxy.cutNextBlobAfter : undefined;
-      if (cut !== undefined) proxy.cutNextBlobAfter = undefined;
+      const stall = cut !== undefined && proxy.stallNextBlob;
+      if (cut !== undefined) {
+        proxy.cutNextBlobAfter = undefined;
+        proxy.stallNextBlob = false;
+      }
       const h = { ...upRes.headers };
       // Locations point back at us, so the client keeps talking through the front.
       if (typeof h.location === 'string') h.location = h.location.replace(target.host, proxy.host);
@@ -121,7 +127,7 @@ export async function startProxy(t: TestContext, target: TestRegistry): Promise<
         res.write(part);
         if (sent >= cut) {
           upRes.destroy();
-          res.socket?.destroy();
+          if (!stall) res.socket?.destroy();
         }
       });
     });

@@ -4,7 +4,8 @@
 // breaks and resumes, and registries that answer 500 or garbage.
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
@@ -243,6 +244,23 @@ test('an interrupted pull resumes; a registry answering 500 or garbage leaves th
     await cleanStore(name);
   });
 
+  await t.test('a client that goes away mid-download leaves a resumable ingest', async () => {
+    front.cutNextBlobAfter = 200_000;
+    front.stallNextBlob = true;
+    const controller = new AbortController();
+    const pulling = apiStream(d, `/images/create?fromImage=${encodeURIComponent(`${front.host}/test/bb`)}&tag=v1`, controller.signal);
+    await waitFor(() => front.seen.some((r) => r.method === 'GET' && /\/blobs\//.test(r.url)) && storeFiles(d).ingests.length === 1, 'the download to start');
+    await new Promise((r) => setTimeout(r, 300));
+    controller.abort();
+    await pulling.catch(() => undefined);
+    await waitFor(() => statSync(ingestData(d)).size >= 200_000, 'the received bytes to be written');
+    front.seen.length = 0;
+    await ok(d, ['pull', name]);
+    const range = front.seen.find((r) => r.method === 'GET' && r.headers.range)?.headers.range;
+    assert.equal(range, 'bytes=200000-');
+    await cleanStore(name);
+  });
+
   await t.test('500 from the registry: Docker words, status 500, nothing stored', async () => {
     front.intercept = (req, res) => {
       if (!/\/manifests\//.test(req.url ?? '')) return false;
@@ -284,6 +302,25 @@ async function readBody(
   const chunks: Buffer[] = [];
   for await (const c of got.body as AsyncIterable<Buffer>) chunks.push(c);
   return Buffer.concat(chunks);
+}
+
+/** A streaming API request that the caller may abandon (a client going away). */
+function apiStream(d: TestDaemon, path: string, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: d.socket, method: 'POST', path, headers: { 'X-Registry-Auth': 'e30=' }, signal }, (res) => {
+      res.resume();
+      res.on('end', resolve);
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The data file of the one ingest in progress. */
+function ingestData(d: TestDaemon): string {
+  const dir = join(d.dataRoot, 'content', 'ingest');
+  return join(dir, readdirSync(dir)[0]!, 'data');
 }
 
 function bufferStream(b: Buffer): Readable {
