@@ -54,8 +54,11 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-/** Ingests of operations that cannot resume (they read a request body once). */
-const ONE_SHOT_INGEST = /^(load|import|put)-/;
+/**
+ * Ingests of operations that cannot resume (they read a request body once, or, for push,
+ * compress to a name of their own). Pull ingests (`pull-<digest>`) are kept: a pull resumes them.
+ */
+const ONE_SHOT_INGEST = /^(load|import|put|push)-/;
 const STALE_INGEST_MS = 24 * 3600 * 1000;
 
 export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engine> {

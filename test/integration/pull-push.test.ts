@@ -140,6 +140,13 @@ test('pull and push against docker-registry', { skip }, async (t) => {
     const r = await api(d, 'POST', `/images/create?fromImage=${encodeURIComponent(bb)}&tag=multi&platform=linux/s390x`);
     assert.equal(r.status, 404);
     assert.equal(r.json<{ message: string }>().message, 'no matching manifest for linux/s390x in the manifest list entries');
+    const single = await api(d, 'POST', `/images/create?fromImage=${encodeURIComponent(bb)}&tag=v1&platform=linux/arm64`);
+    // Known only once the config is read, after "Pulling from": in-band, as dockerd reports it.
+    assert.equal(single.status, 200);
+    assert.equal(
+      (jsonLines(single.text).at(-1) as { error?: string }).error,
+      `image with reference ${bb}:v1 was found but its platform (linux/amd64) does not match the specified platform (linux/arm64)`,
+    );
   });
 
   await t.test('pull -a takes every tag', async () => {

@@ -16,7 +16,7 @@
 //      blobs and snapshots, which the garbage collector removes.
 
 import type { ContentStore } from '../../content/content-store.js';
-import { type Digest, chainIds, shortId } from '../../core/digest.js';
+import { type Digest, chainIds, sha256Digest, shortId } from '../../core/digest.js';
 import { EngineError, errorMessage, kindOf } from '../../core/errors.js';
 import type { ProgressSink } from '../../core/progress.js';
 import {
@@ -48,8 +48,10 @@ export interface PullDeps extends ImageCreateDeps {
 }
 
 export interface PullOptions {
-  /** Default linux/amd64 on this host (the daemon's platform). */
+  /** The platform to take from an index: `--platform`, else the daemon's (linux/amd64 here). */
   platform: Platform;
+  /** Set when the client named the platform: a single-platform image must then match it. */
+  platformRequested?: boolean;
   /** Pull every tag of the repository (`pull -a`); the reference must then be a bare name. */
   allTags?: boolean;
   credentials?: RegistryCredentials;
@@ -133,7 +135,7 @@ async function pullOne(
   if (isIndexMediaType(manifestDesc.mediaType)) {
     const chosen = selectManifest(parseIndex(manifestBytes, manifestDesc.mediaType), opts.platform);
     const m = await repo.getManifest(chosen.digest, signal);
-    manifestDesc = { ...m.descriptor, mediaType: m.descriptor.mediaType };
+    manifestDesc = m.descriptor;
     manifestBytes = m.bytes;
   }
   if (isSchema1(manifestDesc.mediaType)) throw schema1Refused(familiarString(target));
@@ -146,13 +148,16 @@ async function pullOne(
   // 2. The config.
   const configBytes = await fetchSmallBlob(repo, manifest.config, signal);
   const config: ImageConfig = parseImageConfig(configBytes);
-  if (config.os && (config.os !== opts.platform.os || !platformMatches(opts.platform, { os: config.os, architecture: config.architecture }))) {
-    // A single-platform image for another platform: dockerd pulls it and warns; we refuse
-    // plainly rather than run a binary that cannot start.
-    throw new EngineError(
-      'not-found',
-      `image ${familiarString(target)} is for ${formatPlatform({ os: config.os, architecture: config.architecture })}, not ${formatPlatform(opts.platform)}`,
-    );
+  if (opts.platformRequested && config.os) {
+    // A single-platform image for another platform than the one asked for: dockerd's refusal.
+    // Without --platform it is pulled as it is, as dockerd does.
+    const actual = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
+    if (!platformMatches(opts.platform, actual)) {
+      throw new EngineError(
+        'not-found',
+        `image with reference ${familiarString(target)} was found but its platform (${formatPlatform(actual)}) does not match the specified platform (${formatPlatform(opts.platform)})`,
+      );
+    }
   }
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== manifest.layers.length) {
@@ -189,7 +194,6 @@ async function pullOne(
 }
 
 async function fetchSmallBlob(repo: Repository, desc: Descriptor, signal?: AbortSignal): Promise<Buffer> {
-  const { sha256Digest } = await import('../../core/digest.js');
   const got = await repo.fetchBlob(desc, signal ? { signal } : {});
   const chunks: Buffer[] = [];
   let n = 0;

@@ -419,6 +419,7 @@ describe('POST /images/create', () => {
     const got = fake.imageTransfer.lastPull;
     assert.deepEqual(got?.ref, { domain: 'docker.io', path: 'library/alpine', tag: '3.19' });
     assert.deepEqual(got?.opts.platform, { os: 'linux', architecture: 'arm64', variant: 'v8' });
+    assert.equal(got?.opts.platformRequested, true);
     assert.equal(got?.opts.allTags, undefined);
     assert.equal(fake.imageTransfer.lastImport, undefined);
   });
@@ -427,6 +428,7 @@ describe('POST /images/create', () => {
     const { app, fake } = createFakeServer();
     await app.inject({ method: 'POST', url: '/images/create?fromImage=reg:5000/a/b' });
     assert.equal(fake.imageTransfer.lastPull?.opts.allTags, true);
+    assert.equal(fake.imageTransfer.lastPull?.opts.platformRequested, undefined);
     await app.inject({ method: 'POST', url: `/images/create?fromImage=reg:5000/a/b&tag=sha256:${HEX}` });
     assert.deepEqual(fake.imageTransfer.lastPull?.ref, { domain: 'reg:5000', path: 'a/b', digest: `sha256:${HEX}` });
     assert.equal(fake.imageTransfer.lastPull?.opts.allTags, undefined);

@@ -65,6 +65,7 @@ export function registerImageRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const target: Platform = platform ? parsePlatform(platform) : hostPlatform();
       await jsonStream(req, reply, ctx, async (progress, signal) => {
         const opts: Parameters<typeof imageTransfer.pull>[1] = { platform: target, signal, progress };
+        if (platform) opts.platformRequested = true;
         if (isNameOnly(ref)) opts.allTags = true;
         if (credentials) opts.credentials = credentials;
         await imageTransfer.pull(ref, opts);
