@@ -197,7 +197,7 @@ class Session {
   /** Picks the first endpoint whose `/v2/` answers, remembering its challenge. */
   async #connect(signal?: AbortSignal): Promise<Endpoint> {
     if (this.endpoint) return this.endpoint;
-    const failures: string[] = [];
+    let last = '';
     for (const ep of this.endpoints) {
       try {
         const res = await this.client.request(new URL('/v2/', ep.base), { skipTlsVerify: ep.skipTlsVerify, ...(signal ? { signal } : {}) });
@@ -207,10 +207,11 @@ class Session {
         return ep;
       } catch (err) {
         if (signal?.aborted) throw err;
-        failures.push(`${ep.base}/v2/: ${errorMessage(err)}`);
+        last = `Get "${ep.base}/v2/": ${errorMessage(err)}`;
       }
     }
-    throw new EngineError('unavailable', `Get "${failures.length > 0 ? failures[failures.length - 1] : 'no endpoint'}"`);
+    // dockerd reports the last endpoint's failure, with status 500.
+    throw new EngineError('internal', last || 'no registry endpoint to try');
   }
 
   async #authorize(signal?: AbortSignal): Promise<void> {
