@@ -117,10 +117,11 @@ export class RegistryClient {
         res.resume();
         const next = new URL(res.headers.location, current);
         if (next.origin !== current.origin) {
-          // Authorization is for the registry, never for the storage it redirects to.
+          // Authorization and the insecure-registry exemption are for the registry, never for
+          // the storage it redirects to.
           const headers = { ...init.headers };
           delete headers.Authorization;
-          init = { ...init, headers };
+          init = { ...init, headers, skipTlsVerify: false };
         }
         current = next;
         continue;
