@@ -320,7 +320,8 @@ async function downloadLayer(
         await content.abort(ref);
         return downloadLayer(content, repo, desc, id, progress, signal);
       }
-      progress({ status: 'Downloading', id, current: offset, total: desc.size });
+      // A resumed download shows where it starts; a new one shows its first batch.
+      if (offset > 0) progress({ status: 'Downloading', id, current: offset, total: desc.size });
       for await (const chunk of got.body as AsyncIterable<Buffer>) {
         if (offset + batches.pendingBytes + chunk.length > desc.size) {
           throw new EngineError('data-loss', `registry sent more than ${desc.size} bytes for ${desc.digest}`);
@@ -331,8 +332,9 @@ async function downloadLayer(
           progress({ status: 'Downloading', id, current: offset, total: desc.size });
         }
       }
+      const rest = batches.pendingBytes;
       await flush();
-      progress({ status: 'Downloading', id, current: offset, total: desc.size });
+      if (rest > 0) progress({ status: 'Downloading', id, current: offset, total: desc.size });
       if (offset < desc.size) throw new EngineError('unavailable', `unexpected EOF downloading ${desc.digest}`);
     }
     progress({ status: 'Verifying Checksum', id });
