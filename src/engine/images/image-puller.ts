@@ -257,9 +257,9 @@ async function pullLayers(
       signal?.throwIfAborted();
       const unpackOpts: Parameters<typeof unpackLayers>[3] = {
         progress: {
-          // Counted in uncompressed bytes, so without a total (the compressed size would be wrong).
-          bytes: (j, _c, n) => {
-            if (j === i) progress({ status: 'Extracting', id: ids[i]!, current: n });
+          // Bytes of the blob read by the applier, against its size, as dockerd counts them.
+          read: (j, _c, n) => {
+            if (j === i) progress({ status: 'Extracting', id: ids[i]!, current: n, total: layers[i]!.size });
           },
         },
       };
