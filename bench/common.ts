@@ -77,6 +77,8 @@ export async function startDaemon(dir: string): Promise<Daemon> {
       '-H', `unix://${socket}`,
       '--config-file', join(dir, 'daemon.json'),
       '--cgroup-parent', cgroupParent,
+      // A default bridge of the bench's own, never the host's berth0.
+      '--bridge', `bb${process.pid % 100000}-${basename(dir).slice(0, 4)}`,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

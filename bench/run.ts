@@ -15,6 +15,13 @@
 //   ps     `ps -a` with 1000 containers by the docker CLI
 //   exec   `exec true` into a running container vs raw `runc exec`
 //   mem    berthd RSS and per-container overhead with 100 running containers
+// networks (issue 5, bench/networks.ts):
+//   bridge   `run --rm busybox true` on the default bridge vs `--network none`, alternated
+//   publish  the same with one published port
+//   many     50 containers started with `run -d` on one user-defined network
+// registry server (issue 4, bench/registry.ts):
+//   registry  skopeo push and pull of a 200 MB one-layer image and raw blob GET, berth
+//             registry vs Debian's docker-registry; the servers' RSS
 // Benchmarks print figures; they never fail on a missed target.
 
 import { spawnSync } from 'node:child_process';
@@ -24,6 +31,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MB, type Row, asecs, call, median, printTable, rssKiB, secs, sh, startDaemon } from './common.js';
 import { CONTAINER_WORKLOADS, benchContainers } from './containers.js';
+import { NETWORK_WORKLOADS, benchNetworks } from './networks.js';
+import { REGISTRY_WORKLOADS, benchRegistry } from './registry.js';
 import { benchPull } from './pull.js';
 
 interface Args {
@@ -221,6 +230,9 @@ async function main(): Promise<void> {
     if (want('pull') && workload) await benchPull(root, workload.archive, args.quick ? 3 : 5, rows);
     const containers = CONTAINER_WORKLOADS.filter(want);
     if (containers.length > 0) await benchContainers(root, new Set(containers), args.quick, rows);
+    const networks = NETWORK_WORKLOADS.filter(want);
+    if (networks.length > 0) await benchNetworks(root, new Set(networks), args.quick, rows);
+    if (REGISTRY_WORKLOADS.some(want)) await benchRegistry(root, args.quick, rows);
   } finally {
     if (args.tmpfs) sh('umount', [root]);
     rmSync(root, { recursive: true, force: true });

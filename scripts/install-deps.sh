@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what berth needs on Debian 12 and builds it: Debian packages (runc, conmon,
-# busybox-static, iptables, iproute2, tini), npm dependencies (npm ci, from the lockfile) and
+# busybox-static, iproute2, nftables, tini), npm dependencies (npm ci, from the lockfile) and
 # the TypeScript build. Safe to run again: each step is skipped when already done.
 # --test also installs what only the tests use: docker.io (a real dockerd to cross-check
-# saved and loaded images with; it is started only by that test, on its own roots),
-# docker-registry (CNCF distribution, the registry pull and push tests talk to, on 127.0.0.1)
-# and apache2-utils (htpasswd, for that registry's basic auth).
+# saved and loaded images with; it is started only by that test, on its own roots); for the
+# registry server's tests and bench and the registry client's pull/push tests, skopeo (a real
+# registry client), docker-registry (Debian's distribution registry, the peer), apache2-utils
+# (htpasswd -B) and openssl (a TLS certificate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,9 +21,9 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 command -v npm >/dev/null || fail "npm not found: install npm (it comes with Node.js)"
 
 # Debian packages: the runtime and monitor (runc, conmon), the built-in base image's source
-# (busybox-static), networking (iproute2, iptables), the container init (tini).
-PACKAGES=(runc conmon busybox-static iproute2 iptables tini)
-[ "${1:-}" = "--test" ] && PACKAGES+=(docker.io docker-registry apache2-utils)
+# (busybox-static), networking (iproute2, nftables), the container init (tini).
+PACKAGES=(runc conmon busybox-static iproute2 nftables tini)
+[ "${1:-}" = "--test" ] && PACKAGES+=(docker.io skopeo docker-registry apache2-utils openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -34,7 +35,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || fail "apt-get install ${missing[*]} failed"
 fi
-for bin in runc conmon busybox ip iptables tini; do
+for bin in runc conmon busybox ip nft tini; do
   command -v "$bin" >/dev/null || [ -x "/bin/$bin" ] || fail "$bin is missing after installing packages"
 done
 
@@ -50,4 +51,4 @@ fi
 say "building (tsc)"
 npm run --silent build || fail "the TypeScript build failed"
 node scripts/build-info.js
-chmod +x dist/src/cmd/cli.js dist/src/cmd/daemon.js
+chmod +x dist/src/cmd/cli.js dist/src/cmd/daemon.js dist/src/cmd/registry.js

@@ -34,6 +34,13 @@ import { imageRmCommand } from './commands/image/rm.js';
 import { imageSaveCommand } from './commands/image/save.js';
 import { imageSeedCommand } from './commands/image/seed.js';
 import { imageTagCommand } from './commands/image/tag.js';
+import { networkConnectCommand } from './commands/network/connect.js';
+import { networkCreateCommand } from './commands/network/create.js';
+import { networkDisconnectCommand } from './commands/network/disconnect.js';
+import { networkInspectCommand } from './commands/network/inspect.js';
+import { networkLsCommand } from './commands/network/ls.js';
+import { networkPruneCommand } from './commands/network/prune.js';
+import { networkRmCommand } from './commands/network/rm.js';
 import { systemDfCommand } from './commands/system/df.js';
 import { eventsCommand } from './commands/system/events.js';
 import { infoCommand } from './commands/system/info.js';
@@ -77,6 +84,14 @@ export const COMMANDS = [
   imageImportCommand,
   imagePruneCommand,
   imageSeedCommand,
+  // In docker's order for `berth network --help`.
+  networkConnectCommand,
+  networkCreateCommand,
+  networkDisconnectCommand,
+  networkInspectCommand,
+  networkLsCommand,
+  networkPruneCommand,
+  networkRmCommand,
   systemDfCommand,
   infoCommand,
   eventsCommand,

@@ -19,5 +19,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const code = await runProgram(process.argv.slice(2), COMMANDS, { version });
-process.exitCode = code;
+// `berth registry …` runs the registry server (src/cmd/registry.ts) in this process: it is a
+// program of its own, not a client of berthd, so it stays out of the command tree.
+const argv = process.argv.slice(2);
+if (argv[0] === 'registry') {
+  const { registryMain } = await import('./registry.js');
+  process.exitCode = await registryMain(argv.slice(1));
+} else {
+  process.exitCode = await runProgram(argv, COMMANDS, { version });
+}

@@ -25,6 +25,8 @@ export interface DaemonConfig {
   labels: string[];
   liveRestore: boolean;
   bip?: string;
+  /** The default bridge's interface (dockerd's --bridge). */
+  bridge: string;
   defaultAddressPools: { base: string; size: number }[];
   dns: string[];
   dnsSearch: string[];
@@ -55,6 +57,7 @@ export interface DaemonFlags {
   label?: string[];
   liveRestore?: boolean;
   bip?: string;
+  bridge?: string;
   dns?: string[];
   cgroupParent?: string;
 }
@@ -79,6 +82,7 @@ const FILE_KEYS: Record<string, keyof DaemonFlags | null> = {
   labels: 'label',
   'live-restore': 'liveRestore',
   bip: 'bip',
+  bridge: 'bridge',
   'default-address-pools': null,
   dns: 'dns',
   'dns-search': null,
@@ -192,6 +196,7 @@ export function resolveConfig(flags: DaemonFlags, file: Record<string, unknown>,
     labels: flags.label ?? list('labels') ?? [],
     liveRestore: flags.liveRestore ?? b('live-restore') ?? false,
     defaultAddressPools,
+    bridge: flags.bridge ?? s('bridge') ?? 'berth0',
     dns: flags.dns ?? list('dns') ?? [],
     dnsSearch: list('dns-search') ?? [],
     dnsOpts: list('dns-opts') ?? [],
@@ -205,6 +210,7 @@ export function resolveConfig(flags: DaemonFlags, file: Record<string, unknown>,
   if (initPath) cfg.initPath = initPath;
   const bip = flags.bip ?? s('bip');
   if (bip) cfg.bip = bip;
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(cfg.bridge)) throw new ConfigError(`invalid bridge name ${JSON.stringify(cfg.bridge)}: 1 to 15 letters, digits, '.', '_' or '-'`);
   if (!['debug', 'info', 'warn', 'error', 'fatal'].includes(cfg.logLevel)) {
     throw new ConfigError(`unable to parse logging level: ${cfg.logLevel}`);
   }
@@ -252,6 +258,7 @@ const FLAG_SPECS: { name: string; short?: string; value?: string; multiple?: boo
   { name: 'label', value: 'key=value', multiple: true, help: 'engine label' },
   { name: 'live-restore', help: 'keep containers running while the daemon is down' },
   { name: 'bip', value: 'cidr', help: 'address of the default bridge network' },
+  { name: 'bridge', short: 'b', value: 'name', help: 'interface of the default bridge network (default "berth0")' },
   { name: 'dns', value: 'ip', multiple: true, help: 'DNS server for containers' },
   { name: 'cgroup-parent', value: 'path', help: 'parent cgroup of all containers (default "/berth")' },
   { name: 'validate', help: 'validate the configuration and exit' },
@@ -310,6 +317,7 @@ export function parseDaemonArgs(argv: string[]): ParsedDaemonArgs {
   set('label', list('label'));
   set('liveRestore', bool('live-restore'));
   set('bip', str('bip'));
+  set('bridge', str('bridge'));
   set('dns', list('dns'));
   set('cgroupParent', str('cgroup-parent'));
   return {

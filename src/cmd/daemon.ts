@@ -111,6 +111,12 @@ async function run(config: DaemonConfig, log: Logger): Promise<void> {
       maxConcurrentUploads: config.maxConcurrentUploads,
       labels: config.labels,
       liveRestore: config.liveRestore,
+      network: {
+        bridge: config.bridge,
+        ...(config.bip ? { bip: config.bip } : {}),
+        defaultAddressPools: config.defaultAddressPools,
+        dns: config.dns,
+      },
     },
     log.child({ module: 'engine' }),
   );
@@ -124,6 +130,7 @@ async function run(config: DaemonConfig, log: Logger): Promise<void> {
       containers: engine.containers,
       containerIo: engine.containerIo,
       exec: engine.exec,
+      networks: engine.networks,
     },
     identity: { version: info.version },
     logger: log.child({ module: 'api' }),

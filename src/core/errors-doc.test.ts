@@ -3,19 +3,21 @@
 // lists a kind that no longer exists, or when a status disagrees with server/errors.ts.
 //
 // The doc's contract: under the heading `## Engine error kinds`, the first table has one row per
-// kind, the kind in backticks in the first column and the status in the second. Registry error
-// codes get their own heading and table later; check them here the same way, with
-// `tableUnder(doc, 'Registry error codes')`.
+// kind, the kind in backticks in the first column and the status in the second. The registry
+// server's error codes have their own heading and table, checked the same way against
+// registry/errors.ts.
 
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { REGISTRY_ERROR_STATUS } from '../registry/errors.js';
 import { HTTP_STATUS } from '../server/errors.js';
 import { ERROR_KINDS, type ErrorKind } from './errors.js';
 
 const KINDS_HEADING = 'Engine error kinds';
+const REGISTRY_HEADING = 'Registry error codes';
 
 /** docs/errors.md of the repository: three levels above the compiled file, else from the cwd. */
 function docPath(): string {
@@ -51,10 +53,15 @@ function tableUnder(markdown: string, heading: string): string[][] {
 }
 
 /** Everything wrong with the kinds table, in words; empty when the doc is right. */
-function checkKindsTable(markdown: string, kinds: readonly string[], status: Readonly<Record<string, number>>): string[] {
+function checkKindsTable(
+  markdown: string,
+  kinds: readonly string[],
+  status: Readonly<Record<string, number>>,
+  heading = KINDS_HEADING,
+): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
-  for (const cells of tableUnder(markdown, KINDS_HEADING)) {
+  for (const cells of tableUnder(markdown, heading)) {
     const [kindCell = '', statusCell = '', meaning = ''] = cells;
     const m = /^`([^`]+)`$/.exec(kindCell);
     if (!m) {
@@ -86,6 +93,12 @@ describe('docs/errors.md', () => {
 
   test('documents every error kind with its HTTP status, and nothing stale', () => {
     assert.deepEqual(checkKindsTable(doc, ERROR_KINDS, HTTP_STATUS), []);
+  });
+
+  test('documents every registry error code with its HTTP status, and nothing stale', () => {
+    const codes = Object.keys(REGISTRY_ERROR_STATUS);
+    const problems = checkKindsTable(doc, codes, REGISTRY_ERROR_STATUS, REGISTRY_HEADING);
+    assert.deepEqual(problems.map((p) => p.replace('an ErrorKind', 'a registry error code').replace('server/errors.ts', 'registry/errors.ts')), []);
   });
 });
 

@@ -26,6 +26,9 @@ import { ContainerStore } from './containers/container-store.js';
 import { ExecService } from './containers/exec-service.js';
 import { KNOWN_CAPABILITIES } from './containers/spec/capabilities.js';
 import { LABEL_SIZE } from './images/unpacker.js';
+import { NetworkService } from './networks/network-service.js';
+import { NetworkStore } from './networks/network-store.js';
+import { type AddressPoolSpec, DEFAULT_ADDRESS_POOLS } from '../network/ipam.js';
 import { type EngineSettings, SystemService, engineId, readHostFacts } from './system/system-service.js';
 
 /** Storage drivers by the names Docker users know; `overlay` and `native` are accepted too. */
@@ -40,6 +43,18 @@ export interface EngineOptions extends Omit<EngineSettings, 'storageDriver'> {
   storageDriver?: string;
   /** Parent cgroup of every container. */
   cgroupParent: string;
+  network: NetworkOptions;
+}
+
+export interface NetworkOptions {
+  /** The default bridge's interface name (dockerd's --bridge); default berth0. */
+  bridge?: string;
+  /** The default bridge's address and subnet (dockerd's --bip). */
+  bip?: string;
+  /** Pools user networks take subnets from; empty: dockerd's defaults. */
+  defaultAddressPools: AddressPoolSpec[];
+  /** Upstream resolvers of the networks' DNS servers; empty: the host's. */
+  dns: string[];
 }
 
 export interface Engine {
@@ -51,6 +66,7 @@ export interface Engine {
   readonly containers: ContainerService;
   readonly containerIo: ContainerIo;
   readonly exec: ExecService;
+  readonly networks: NetworkService;
   close(): Promise<void>;
 }
 
@@ -73,6 +89,7 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
     driver === 'overlay2' ? await OverlaySnapshotter.open(snapshotRoot) : await NativeSnapshotter.open(snapshotRoot);
   const imageStore = await ImageStore.open(join(root, 'images'));
   const containerStore = await ContainerStore.open(join(root, 'containers'));
+  const networkStore = await NetworkStore.open(join(root, 'networks'));
 
   const imageRoots: GcRoots = {
     *blobs() {
@@ -123,12 +140,30 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
     log: log.child({ module: 'runtime' }),
   });
   const host = await readHostFacts(root);
+  const bridgeName = opts.network.bridge ?? 'berth0';
+  const networks = new NetworkService(
+    networkStore,
+    {
+      execRoot: opts.execRoot,
+      bridgeName,
+      ...(opts.network.bip ? { bip: opts.network.bip } : {}),
+      addressPools: opts.network.defaultAddressPools.length > 0 ? opts.network.defaultAddressPools : DEFAULT_ADDRESS_POOLS,
+      // Daemons side by side (tests) each need their own bridge, so the table follows it.
+      firewallTable: bridgeName === 'berth0' ? 'berth' : `berth-${bridgeName}`,
+      dns: opts.network.dns,
+    },
+    events,
+    log.child({ module: 'network' }),
+  );
+  networks.setContainers(containerStore);
+  await networks.init();
   const containers = new ContainerService({
     store: containerStore,
     images,
     snapshotter,
     tasks,
     events,
+    networks,
     log: log.child({ module: 'containers' }),
     settings: {
       defaultRuntime: opts.defaultRuntime,
@@ -161,6 +196,7 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
   }
 
   await containers.restore();
+  await networks.restore();
 
   const id = await engineId(root);
   const system = new SystemService(id, host, settings, () => {
@@ -185,8 +221,10 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
     containers,
     containerIo,
     exec,
+    networks,
     async close() {
       registry.close();
+      await networks.close();
       await snapshotter.close();
     },
   };

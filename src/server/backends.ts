@@ -41,7 +41,9 @@ import type {
   UpdateRequest,
 } from '../engine/containers/container-service.js';
 import type { ExecConfig, ExecInstance, ExecStartOptions, ExecStarted } from '../engine/containers/exec-service.js';
-import type { CreateRequest } from '../engine/containers/spec/container-spec.js';
+import type { CreateRequest, EndpointRequest } from '../engine/containers/spec/container-spec.js';
+import type { NetworkCreateRequest } from '../engine/networks/network-service.js';
+import type { NetworkRecord } from '../engine/networks/network-store.js';
 
 export interface SystemBackend {
   info(): SystemInfo;
@@ -88,6 +90,18 @@ export interface ContainerBackend {
   rename(ref: string, name: string): Promise<void>;
   update(ref: string, req: UpdateRequest): Promise<string[]>;
   prune(filters: Filters): Promise<{ deleted: string[]; spaceReclaimed: number }>;
+  connect(ref: string, network: string, endpoint: EndpointRequest): Promise<void>;
+  disconnect(ref: string, network: string): Promise<void>;
+}
+
+export interface NetworkBackend {
+  list(filters: Filters): NetworkRecord[];
+  resolve(ref: string): NetworkRecord;
+  /** The containers connected to the network. */
+  attached(n: NetworkRecord): ContainerRecord[];
+  create(req: NetworkCreateRequest): Promise<{ id: string; warning: string }>;
+  remove(ref: string): Promise<void>;
+  prune(filters: Filters): Promise<string[]>;
 }
 
 export interface ContainerIoBackend {
@@ -117,4 +131,5 @@ export interface Backends {
   containers: ContainerBackend;
   containerIo: ContainerIoBackend;
   exec: ExecBackend;
+  networks: NetworkBackend;
 }

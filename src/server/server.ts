@@ -12,6 +12,7 @@ import { type ServerIdentity, standardHeaders } from './reply.js';
 import { apiVersion, setApiVersion } from './request.js';
 import { registerContainerRoutes } from './routes/containers.js';
 import { registerExecRoutes } from './routes/exec.js';
+import { registerNetworkRoutes } from './routes/networks.js';
 import { registerImageRoutes } from './routes/images.js';
 import { registerSystemRoutes } from './routes/system.js';
 import type { RouteContext } from './route-context.js';
@@ -106,6 +107,7 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
   registerImageRoutes(app, ctx);
   registerContainerRoutes(app, ctx);
   registerExecRoutes(app, ctx);
+  registerNetworkRoutes(app, ctx);
   serveUpgrades(app.server, ctx, opts.logger);
   return app;
 }

@@ -22,6 +22,8 @@ export interface TestDaemon {
   host: string;
   dataRoot: string;
   execRoot: string;
+  /** The daemon's default bridge interface. */
+  bridge: string;
   pid(): number;
   log(): string;
   /** SIGTERM and wait for a clean exit. */
@@ -49,6 +51,8 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
   const configFile = join(dir, 'daemon.json');
   // Containers' cgroups under a name of this test's, checked and removed afterwards.
   const cgroupParent = `/berth-test-${basename(dir)}`;
+  // A default bridge of its own (never the host's berth0), and with it its own nftables table.
+  const bridge = typeof opts.config?.bridge === 'string' ? opts.config.bridge : `bt-${basename(dir).slice(-8).toLowerCase()}`;
   writeFileSync(configFile, JSON.stringify(opts.config ?? {}));
   mkdirSync(dataRoot, { recursive: true });
   let child: ChildProcess | undefined;
@@ -63,6 +67,7 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
       '-H', `unix://${socket}`,
       '--config-file', configFile,
       '--cgroup-parent', cgroupParent,
+      ...(opts.config?.bridge === undefined && !(opts.args ?? []).includes('--bridge') ? ['--bridge', bridge] : []),
       '--debug',
       ...(opts.args ?? []),
     ];
@@ -79,6 +84,7 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
     host: `unix://${socket}`,
     dataRoot,
     execRoot,
+    bridge,
     pid: () => child?.pid ?? -1,
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     async stop() {
@@ -100,20 +106,53 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
     // Containers outlive berthd by design: remove them while it runs, or their mounts,
     // monitors and cgroups stay behind.
     await removeAllContainers(daemon).catch(() => undefined);
+    // Bridges of this daemon's networks, to check they went (other tests' may exist meanwhile).
+    const bridges = [bridge, ...(await networkBridges(socket).catch(() => []))];
     await daemon.stop();
     const log = daemon.log();
     const left = mountsUnder(dir);
     const cgroups = leftoverCgroups(cgroupParent);
     removeCgroups(cgroupParent);
-    if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+    const links = leftoverLinks(bridges);
+    const tables = await leftoverFirewall(bridge);
+    if (!opts.keep && !process.env.BERTH_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(left, [], `mounts left behind under ${dir}`);
     assert.deepEqual(cgroups, [], 'container cgroups left behind');
+    assert.deepEqual(links, [], 'network interfaces left behind');
+    assert.deepEqual(tables, [], 'nftables tables left behind');
     // berthd survives errors nobody handled, but they are bugs: fail the test that caused one.
     const unhandled = log.split('\n').filter((l) => /"msg":"(uncaught exception|unhandled rejection)"/.test(l));
     assert.deepEqual(unhandled, [], 'berthd logged errors that nobody handled');
   });
   await start();
   return daemon;
+}
+
+/**
+ * The daemon's bridges still present after it stopped. Veths need no check of their own: the
+ * namespace mounts are checked, and a veth pair dies with its namespace.
+ */
+function leftoverLinks(bridges: string[]): string[] {
+  return bridges.filter((b) => existsSync(`/sys/class/net/${b}`));
+}
+
+async function networkBridges(socket: string): Promise<string[]> {
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = request({ socketPath: socket, path: '/networks', method: 'GET', timeout: 5000 }, (res) => {
+      let b = '';
+      res.on('data', (c: Buffer) => (b += c.toString()));
+      res.on('end', () => resolve(b));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  const nets = JSON.parse(body) as { Id: string; Driver: string; Options?: Record<string, string> }[];
+  return nets.filter((n) => n.Driver === 'bridge').map((n) => n.Options?.['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`);
+}
+
+async function leftoverFirewall(bridge: string): Promise<string[]> {
+  const r = await run('nft', ['list', 'tables']);
+  return r.stdout.split('\n').filter((l) => l.trim() === `table ip berth-${bridge}`);
 }
 
 async function waitReady(socket: string, child: ChildProcess, logFile: string): Promise<void> {

@@ -96,9 +96,12 @@ test('after a reboot, always and unless-stopped containers start again', { skip,
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .map((l) => l.split(' ')[4])
-    .filter((m): m is string => m !== undefined && m.startsWith(d.dataRoot));
+    .filter((m): m is string => m !== undefined && (m.startsWith(d.dataRoot) || m.startsWith(d.execRoot)));
   for (const m of mounts.reverse()) await run('umount', [m]);
   rmSync(d.execRoot, { recursive: true, force: true });
+  // Bridges and firewall rules do not survive a reboot either.
+  await run('ip', ['link', 'del', d.bridge]);
+  await run('nft', ['delete', 'table', 'ip', `berth-${d.bridge}`]);
 
   await d.start();
   assert.equal((await state(d, 'always')).Status, 'running');

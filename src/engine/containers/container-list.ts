@@ -50,8 +50,9 @@ export function listContainers(records: ContainerRecord[], opts: ListOptions, im
       }
       if (f.has('expose') && !f.get('expose').some((p) => p in r.spec.exposedPorts || `${p}/tcp` in r.spec.exposedPorts)) continue;
       if (f.has('is-task') && f.get('is-task').includes('true')) continue;
-      if (f.has('network') && !f.get('network').includes(r.spec.network.kind === 'bridge' ? r.spec.network.name : r.spec.network.kind)) continue;
-      if (f.has('volume') || f.has('publish')) continue;
+      if (f.has('network') && !f.get('network').some((n) => networkKeys(r).includes(n))) continue;
+      if (f.has('publish') && !f.get('publish').some((p) => (r.state.network?.ports ?? []).some((b) => publishMatches(p, b.containerPort)))) continue;
+      if (f.has('volume')) continue;
     }
     out.push(r);
     if (opts.limit !== undefined && opts.limit > 0 && out.length >= opts.limit) break;
@@ -65,4 +66,17 @@ function safeRegExp(p: string): RegExp {
   } catch {
     throw new EngineError('invalid-argument', `invalid filter 'name=${p}'`);
   }
+}
+
+/** A container's networks by name, and by ID for those it has an endpoint on. */
+function networkKeys(r: ContainerRecord): string[] {
+  const n = r.spec.network;
+  const names = n.kind === 'bridge' ? [n.name, ...Object.keys(r.spec.endpoints)] : [n.kind];
+  return [...names, ...Object.values(r.state.network?.endpoints ?? {}).map((e) => e.networkId)];
+}
+
+/** `publish=80` or `publish=80/udp`: a published container port, as dockerd matches it. */
+function publishMatches(filter: string, containerPort: string): boolean {
+  const [port, proto = 'tcp'] = filter.split('/');
+  return containerPort === `${port}/${proto}`;
 }

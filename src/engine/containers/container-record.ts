@@ -34,6 +34,37 @@ export interface ContainerState {
   /** Set by `docker stop` (or kill): an unless-stopped policy does not restart it. */
   stoppedByUser: boolean;
   health?: HealthState;
+  /** The network namespace and endpoints while it runs (bridge networks only). */
+  network?: NetworkState;
+}
+
+/** A container's place on one network while it runs. */
+export interface EndpointState {
+  networkId: string;
+  endpointId: string;
+  /** Dotted IPv4 address, its prefix length and the network's gateway. */
+  ip: string;
+  prefixLen: number;
+  gateway: string;
+  mac: string;
+  /** The interface inside the container (eth0, eth1, …) and its veth peer on the bridge. */
+  ifname: string;
+  hostIf: string;
+}
+
+/** One published port as bound: `80/tcp` → 0.0.0.0:8080. */
+export interface PortBinding {
+  containerPort: string;
+  hostIp: string;
+  hostPort: string;
+}
+
+export interface NetworkState {
+  /** The bind-mounted network namespace runc joins. */
+  sandbox: string;
+  /** By network name. */
+  endpoints: Record<string, EndpointState>;
+  ports: PortBinding[];
 }
 
 export interface ContainerRecord {

@@ -22,9 +22,10 @@ import { KeyedMutex } from '../../util/keyed-mutex.js';
 import { parseTimestampOrDuration, unixTimeToMillis } from '../../util/units.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { ImageService } from '../images/image-service.js';
+import type { NetworkService } from '../networks/network-service.js';
 import { DeferredAttach } from './attach-session.js';
 import { containerFilePaths, writeContainerFiles } from './container-files.js';
-import { type ContainerRecord, type HealthState, ZERO_TIME, initialState } from './container-record.js';
+import { type ContainerRecord, type HealthState, type NetworkState, ZERO_TIME, initialState } from './container-record.js';
 import { HealthMonitor } from './health-monitor.js';
 import type { ContainerStore } from './container-store.js';
 import { checkMove, isActive } from './lifecycle.js';
@@ -32,7 +33,7 @@ import { generateName, validContainerName } from './names.js';
 import { decideRestart, restartsAfterReboot } from './restart-policy.js';
 import { type LogRotation, watchLogRotation } from './log-rotation.js';
 import { readRootfsFile } from './rootfs-files.js';
-import type { CreateRequest, LogConfig, Resources } from './spec/container-spec.js';
+import type { CreateRequest, EndpointRequest, LogConfig, Resources } from './spec/container-spec.js';
 import { planMounts } from './spec/binds.js';
 import { buildContainerSpec } from './spec/merge.js';
 import { execProcess, ociResources, ociSpecJson, toOciSpec } from './spec/to-oci.js';
@@ -66,6 +67,7 @@ export interface ContainerServiceDeps {
   snapshotter: Snapshotter;
   tasks: TaskService;
   events: EventBus;
+  networks: NetworkService;
   log: Logger;
   settings: ContainerSettings;
 }
@@ -200,15 +202,22 @@ export class ContainerService {
       });
       const warnings: string[] = [];
       const publishes = Object.keys(spec.host.portBindings).length > 0 || spec.host.publishAllPorts;
-      if (spec.network.kind === 'bridge' || spec.network.kind === 'container') {
-        // Until bridge networks exist, the default network is no network (docs/containers.md).
-        if (spec.network.kind === 'container' || !['bridge', 'default'].includes(spec.network.name)) {
-          throw new EngineError('not-found', `network ${spec.network.kind === 'bridge' ? spec.network.name : 'container'} not found`);
+      if (spec.network.kind === 'container') {
+        throw new EngineError('not-implemented', 'container:<name> network mode is not supported by berth yet');
+      }
+      if (spec.network.kind === 'bridge') {
+        // Endpoints are kept under the network's name, whatever the request called it by. A
+        // network that does not exist (yet) fails the start, not the create, as in dockerd.
+        const find = (ref: string): string => this.d.networks.find(ref)?.name ?? ref;
+        const endpoints: Record<string, EndpointRequest> = {};
+        for (const [ref, ep] of Object.entries({ [spec.network.name]: { aliases: [] }, ...spec.endpoints })) {
+          endpoints[find(ref)] = { ...(endpoints[find(ref)] ?? {}), ...ep };
         }
-        // Ports that would silently not be published: say so instead.
-        if (publishes) {
-          throw new EngineError('not-implemented', 'port publishing (-p, -P) needs bridge networking, which berth does not have yet; --network host shares the host\'s ports');
-        }
+        const primary = this.d.networks.find(spec.network.name);
+        spec.network = { kind: 'bridge', name: find(spec.network.name) };
+        spec.endpoints = endpoints;
+        if (primary && primary.driver !== 'bridge') spec.network = { kind: primary.driver === 'host' ? 'host' : 'none' };
+        this.d.networks.checkCreate(spec);
       }
       if (spec.network.kind === 'host' && publishes) warnings.push('Published ports are discarded when using host network mode');
       // Bind sources named by --mount must exist (-v creates them at start, as Docker does).
@@ -282,11 +291,25 @@ export class ContainerService {
       await this.d.tasks.delete(rec.id).catch(() => undefined);
     }
     let task: Task;
+    let network: NetworkState | undefined;
     try {
       const mounts = await this.d.snapshotter.mounts(rec.snapshotKey);
       const bundle = join(this.d.store.dir(rec.id), 'bundle');
       await mkdir(join(bundle, 'rootfs'), { recursive: true });
-      await writeFile(join(bundle, 'config.json'), ociSpecJson(await this.ociSpec(rec, mounts, join(bundle, 'rootfs'))));
+      // The namespace exists before the process (runc joins it through the spec); it is made
+      // while the spec is built, both being a few milliseconds of waiting on other processes.
+      const [net, spec] = await Promise.allSettled([
+        this.d.networks.setUp(rec),
+        this.ociSpec(rec, mounts, join(bundle, 'rootfs'), this.d.networks.sandboxPath(rec)),
+      ]);
+      if (net.status === 'fulfilled') network = net.value?.state;
+      if (net.status === 'rejected') {
+        const e = net.reason as unknown;
+        throw new EngineError(kindOf(e), `${NETWORK_SETUP_FAILED}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+      if (spec.status === 'rejected') throw spec.reason;
+      await writeContainerFiles(this.d.store.dir(rec.id), rec.spec, net.value ?? {});
+      await writeFile(join(bundle, 'config.json'), ociSpecJson(spec.value));
       task = await this.d.tasks.create({
         id: rec.id,
         bundle,
@@ -313,6 +336,9 @@ export class ContainerService {
       const message = runtimeErrorMessage(err);
       s.task = undefined;
       await this.d.tasks.delete(rec.id).catch(() => undefined);
+      if (network) {
+        await this.d.networks.tearDown({ ...rec, state: { ...rec.state, network } }).catch((e: unknown) => this.d.log.warn({ err: e, id: rec.id }, 'cannot clean up the network'));
+      }
       for (const a of s.pendingAttach) a.end();
       s.pendingAttach.clear();
       const failed: ContainerRecord = {
@@ -337,15 +363,17 @@ export class ContainerService {
         stoppedByUser: false,
         restartCount: opts.byUser ? 0 : rec.state.restartCount,
         ...(health ? { health } : {}),
+        ...(network ? { network } : {}),
       },
     };
     if (!health) delete started.state.health;
+    if (!network) delete started.state.network;
     await this.d.store.save(started);
     this.publish(started, 'start');
     this.watchExit(started, task);
   }
 
-  private async ociSpec(rec: ContainerRecord, mounts: Mount[], rootfs: string): Promise<OciSpec> {
+  private async ociSpec(rec: ContainerRecord, mounts: Mount[], rootfs: string, netns?: string): Promise<OciSpec> {
     const [passwd, group] = await Promise.all([readRootfsFile(mounts, '/etc/passwd'), readRootfsFile(mounts, '/etc/group')]);
     const user = resolveUser(rec.spec.user, rec.spec.host.groupAdd, passwd ?? '', group ?? '');
     const files = containerFilePaths(this.d.store.dir(rec.id));
@@ -372,6 +400,7 @@ export class ContainerService {
       ...(st.kernel ? { kernel: st.kernel } : {}),
       ...(st.extraMaskedPaths ? { extraMaskedPaths: st.extraMaskedPaths } : {}),
       ...(rec.spec.host.init && st.initPath ? { initPath: st.initPath } : {}),
+      ...(netns ? { namespacePaths: { network: netns } } : {}),
     });
   }
 
@@ -438,7 +467,11 @@ export class ContainerService {
       if (status.oomKilled) this.publish(exited, 'oom');
       this.publish(exited, 'die', { exitCode: String(status.exitCode) });
       s.task = undefined;
-      await this.d.tasks.delete(id).catch((err: unknown) => this.d.log.warn({ err, id }, 'cannot clean up a task'));
+      // The runtime's clean-up and the network's are independent: side by side.
+      await Promise.all([
+        this.d.tasks.delete(id).catch((err: unknown) => this.d.log.warn({ err, id }, 'cannot clean up a task')),
+        this.releaseNetwork(rec, exited),
+      ]);
       const decision = decideRestart({
         policy: rec.spec.host.restartPolicy,
         exitCode: status.exitCode,
@@ -516,6 +549,12 @@ export class ContainerService {
       s.removeWaiters.add(done);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** The namespace, addresses and ports of a container whose process is gone. */
+  private async releaseNetwork(rec: ContainerRecord, next: ContainerRecord): Promise<void> {
+    delete next.state.network;
+    await this.d.networks.tearDown(rec).catch((err: unknown) => this.d.log.warn({ err, id: rec.id }, 'cannot clean up the network'));
   }
 
   // ---- stop, kill, restart, pause ---------------------------------------------------------
@@ -650,6 +689,61 @@ export class ContainerService {
     });
   }
 
+  /** `network connect`: remembered for the next start, and live when the container runs. */
+  async connect(ref: string, networkRef: string, ep: EndpointRequest): Promise<void> {
+    const n = this.d.networks.resolve(networkRef);
+    const { id } = this.resolve(ref);
+    await this.lock.run(id, async () => {
+      const rec = this.d.store.resolve(id);
+      if (n.driver !== 'bridge' || rec.spec.network.kind === 'host') {
+        throw new EngineError('permission-denied', 'container cannot be disconnected from host network or connected to host network');
+      }
+      if (rec.spec.network.kind !== 'bridge') {
+        throw new EngineError('permission-denied', 'container cannot be connected to multiple networks with one of the networks in private (none) mode');
+      }
+      if (rec.spec.endpoints[n.name]) throw new EngineError('permission-denied', `endpoint with name ${rec.name} already exists in network ${n.name}`);
+      const spec = { ...rec.spec, endpoints: { ...rec.spec.endpoints, [n.name]: ep } };
+      this.d.networks.checkCreate(spec);
+      let next: ContainerRecord = { ...rec, spec };
+      const state = rec.state.network;
+      if (state && isActive(rec.state.status)) {
+        const live = await this.d.networks.connectRunning(next, n);
+        next = { ...next, state: { ...rec.state, network: { ...state, endpoints: { ...state.endpoints, [n.name]: live } } } };
+      }
+      await this.d.store.save(next);
+      this.d.networks.publishConnect(n, rec.id, 'connect');
+    });
+  }
+
+  /** `network disconnect`; a container left on no network runs without one. */
+  async disconnect(ref: string, networkRef: string): Promise<void> {
+    const n = this.d.networks.resolve(networkRef);
+    const { id } = this.resolve(ref);
+    await this.lock.run(id, async () => {
+      const rec = this.d.store.resolve(id);
+      if (rec.spec.network.kind === 'host' && n.name === 'host') {
+        throw new EngineError('permission-denied', 'container cannot be disconnected from host network or connected to host network');
+      }
+      if (rec.spec.network.kind !== 'bridge' || !rec.spec.endpoints[n.name]) {
+        throw new EngineError('permission-denied', `container ${rec.id} is not connected to network ${n.name}`);
+      }
+      const endpoints = { ...rec.spec.endpoints };
+      delete endpoints[n.name];
+      const rest = Object.keys(endpoints);
+      const network = rec.spec.network.name !== n.name ? rec.spec.network : rest[0] ? { kind: 'bridge' as const, name: rest[0] } : { kind: 'none' as const };
+      let next: ContainerRecord = { ...rec, spec: { ...rec.spec, network, endpoints } };
+      const state = rec.state.network;
+      if (state?.endpoints[n.name] && isActive(rec.state.status)) {
+        await this.d.networks.disconnectRunning(rec, n);
+        const eps = { ...state.endpoints };
+        delete eps[n.name];
+        next = { ...next, state: { ...rec.state, network: { ...state, endpoints: eps } } };
+      }
+      await this.d.store.save(next);
+      this.d.networks.publishConnect(n, rec.id, 'disconnect');
+    });
+  }
+
   async rename(ref: string, newName: string): Promise<void> {
     const rec = this.resolve(ref);
     const name = validContainerName(newName);
@@ -753,6 +847,7 @@ export class ContainerService {
           ...rec,
           state: { ...rec.state, status: 'exited', pid: 0, exitCode: status.exitCode, finishedAt: status.exitedAt.toISOString() },
         };
+        await this.releaseNetwork(rec, exited);
         await this.d.store.save(exited);
         this.publish(exited, 'die', { exitCode: String(status.exitCode) });
         if (restartsAfterReboot(rec.spec.host.restartPolicy, rec.state.stoppedByUser)) {
@@ -826,12 +921,16 @@ function monitorLogLimit(c: LogConfig): { logSizeMax?: number } {
   return c.maxSize !== undefined && (c.maxFile ?? 1) < 2 ? { logSizeMax: c.maxSize } : {};
 }
 
+/** dockerd's words for a start that failed in the network driver. */
+const NETWORK_SETUP_FAILED = 'failed to set up container networking';
+
 function runtimeErrorMessage(err: unknown): string {
   let msg = err instanceof Error ? err.message : String(err);
   // runc repeats its own prefix when it wraps an error; say it once.
   const half = msg.indexOf(': runc create failed: ');
   if (half > 0 && msg.slice(half + 2) === msg.slice(0, msg.length - half - 2)) msg = msg.slice(0, half);
   if (err instanceof EngineError && (err.kind === 'not-found' || err.kind === 'conflict' || err.kind === 'not-modified')) return msg;
+  if (msg.startsWith(NETWORK_SETUP_FAILED)) return msg;
   return `failed to create task for container: OCI runtime create failed: ${msg}: unknown`;
 }
 

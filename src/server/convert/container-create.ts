@@ -48,12 +48,12 @@ function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], u
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
-function invalidJson(message: string): EngineError {
+export function invalidJson(message: string): EngineError {
   return invalidArgument(`invalid JSON: ${message}`);
 }
 
 /** The body as an object; `null` reads as an empty one and an empty body is refused, as dockerd does. */
-function rootObject(j: GoJson, body: unknown, goType: string): JsonObject {
+export function rootObject(j: GoJson, body: unknown, goType: string): JsonObject {
   if (body === undefined) throw invalidJson('got EOF while reading request body');
   return j.root(body, goType);
 }
@@ -302,21 +302,26 @@ function toEndpoints(j: GoJson, nc: JsonObject | undefined): Record<string, Endp
   for (const [name, v] of Object.entries(ec)) {
     const e = j.obj(v, path, 'network.EndpointSettings');
     if (!e) throw invalidArgument(`invalid config for network ${name}: EndpointsConfig is nil`);
-    const ep: EndpointRequest = { aliases: j.strings(j.get(e, 'Aliases'), `${path}.Aliases`) ?? [] };
-    const links = j.strings(j.get(e, 'Links'), `${path}.Links`);
-    const ipam = j.obj(j.get(e, 'IPAMConfig'), `${path}.IPAMConfig`, 'network.EndpointIPAMConfig');
-    const ipv4 = j.str(j.get(ipam, 'IPv4Address'), `${path}.IPAMConfig.IPv4Address`);
-    const ipv6 = j.str(j.get(ipam, 'IPv6Address'), `${path}.IPAMConfig.IPv6Address`);
-    const mac = j.str(j.get(e, 'MacAddress'), `${path}.MacAddress`);
-    const driverOpts = j.stringMap(j.get(e, 'DriverOpts'), `${path}.DriverOpts`);
-    if (links && links.length > 0) ep.links = links;
-    if (ipv4) ep.ipv4Address = ipv4;
-    if (ipv6) ep.ipv6Address = ipv6;
-    if (mac) ep.macAddress = mac;
-    if (driverOpts) ep.driverOpts = driverOpts;
-    out[name] = ep;
+    out[name] = toEndpoint(j, e, path);
   }
   return out;
+}
+
+/** One network.EndpointSettings (also the EndpointConfig of `POST /networks/{id}/connect`). */
+export function toEndpoint(j: GoJson, e: JsonObject | undefined, path: string): EndpointRequest {
+  const ep: EndpointRequest = { aliases: j.strings(j.get(e, 'Aliases'), `${path}.Aliases`) ?? [] };
+  const links = j.strings(j.get(e, 'Links'), `${path}.Links`);
+  const ipam = j.obj(j.get(e, 'IPAMConfig'), `${path}.IPAMConfig`, 'network.EndpointIPAMConfig');
+  const ipv4 = j.str(j.get(ipam, 'IPv4Address'), `${path}.IPAMConfig.IPv4Address`);
+  const ipv6 = j.str(j.get(ipam, 'IPv6Address'), `${path}.IPAMConfig.IPv6Address`);
+  const mac = j.str(j.get(e, 'MacAddress'), `${path}.MacAddress`);
+  const driverOpts = j.stringMap(j.get(e, 'DriverOpts'), `${path}.DriverOpts`);
+  if (links && links.length > 0) ep.links = links;
+  if (ipv4) ep.ipv4Address = ipv4;
+  if (ipv6) ep.ipv6Address = ipv6;
+  if (mac) ep.macAddress = mac;
+  if (driverOpts) ep.driverOpts = driverOpts;
+  return ep;
 }
 
 /** Go's %v of [][]string: `[[gpu] [compute utility]]`. */

@@ -52,27 +52,36 @@ function networkName(rec: ContainerRecord): string {
   const n = rec.spec.network;
   if (n.kind === 'none' || n.kind === 'host') return n.kind;
   if (n.kind === 'container') return `container:${n.id}`;
-  // Until bridge networks exist, the default runs without a network (docs/containers.md).
-  return 'none';
+  return n.name;
 }
 
-function endpoint(): Record<string, unknown> {
+/** The networks a container is connected to, each with its live endpoint if it runs. */
+function networksWire(rec: ContainerRecord): Record<string, Record<string, unknown>> {
+  const n = rec.spec.network;
+  const names = n.kind === 'bridge' ? [n.name, ...Object.keys(rec.spec.endpoints).filter((x) => x !== n.name)] : [networkName(rec)];
+  return Object.fromEntries(names.map((name) => [name, endpointWire(rec, name)]));
+}
+
+function endpointWire(rec: ContainerRecord, name: string): Record<string, unknown> {
+  const req = rec.spec.endpoints[name];
+  const live = rec.state.network?.endpoints[name];
+  const userNet = rec.spec.network.kind === 'bridge' && name !== 'bridge';
   return {
-    IPAMConfig: null,
-    Links: null,
-    Aliases: null,
-    MacAddress: '',
-    DriverOpts: null,
+    IPAMConfig: req?.ipv4Address ? { IPv4Address: req.ipv4Address } : null,
+    Links: req?.links ?? null,
+    Aliases: req && req.aliases.length > 0 ? req.aliases : null,
+    MacAddress: live?.mac ?? '',
+    DriverOpts: req?.driverOpts ?? null,
     GwPriority: 0,
-    NetworkID: '',
-    EndpointID: '',
-    Gateway: '',
-    IPAddress: '',
-    IPPrefixLen: 0,
+    NetworkID: live?.networkId ?? '',
+    EndpointID: live?.endpointId ?? '',
+    Gateway: live?.gateway ?? '',
+    IPAddress: live?.ip ?? '',
+    IPPrefixLen: live?.prefixLen ?? 0,
     IPv6Gateway: '',
     GlobalIPv6Address: '',
     GlobalIPv6PrefixLen: 0,
-    DNSNames: null,
+    DNSNames: live && userNet ? [rec.name, rec.id.slice(0, 12), ...(req?.aliases ?? [])] : null,
   };
 }
 
@@ -94,10 +103,27 @@ function mountsWire(rec: ContainerRecord): Record<string, unknown>[] {
   }));
 }
 
-function portsWire(rec: ContainerRecord): Record<string, null> {
-  const out: Record<string, null> = {};
+/** `NetworkSettings.Ports`: bound ports with their host side, exposed ones as null; empty when stopped. */
+function portsWire(rec: ContainerRecord): Record<string, { HostIp: string; HostPort: string }[] | null> {
+  const out: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
   if (rec.state.status !== 'running' && rec.state.status !== 'paused') return out;
   for (const p of Object.keys(rec.spec.exposedPorts)) out[p] = null;
+  for (const b of rec.state.network?.ports ?? []) (out[b.containerPort] ??= []).push({ HostIp: b.hostIp, HostPort: b.hostPort });
+  return out;
+}
+
+/** The summary's `Ports`: each binding, then exposed ports nothing is bound to. */
+function portsSummary(rec: ContainerRecord): Record<string, unknown>[] {
+  const bound = rec.state.status === 'running' || rec.state.status === 'paused' ? (rec.state.network?.ports ?? []) : [];
+  const out: Record<string, unknown>[] = bound.map((b) => {
+    const [port, type] = b.containerPort.split('/');
+    return { IP: b.hostIp, PrivatePort: Number(port), PublicPort: Number(b.hostPort), Type: type ?? 'tcp' };
+  });
+  for (const p of Object.keys(rec.spec.exposedPorts)) {
+    if (bound.some((b) => b.containerPort === p)) continue;
+    const [port, type] = p.split('/');
+    out.push({ PrivatePort: Number(port), Type: type ?? 'tcp' });
+  }
   return out;
 }
 
@@ -110,15 +136,12 @@ export function toContainerSummaryWire(rec: ContainerRecord, imageId: string): R
     ImageID: imageId,
     Command: commandText(rec),
     Created: Math.floor(new Date(rec.created).getTime() / 1000),
-    Ports: Object.keys(rec.spec.exposedPorts).map((p) => {
-      const [port, type] = p.split('/');
-      return { PrivatePort: Number(port), Type: type ?? 'tcp' };
-    }),
+    Ports: portsSummary(rec),
     Labels: rec.spec.labels,
     State: rec.state.status,
     Status: statusText(rec),
     HostConfig: { NetworkMode: net },
-    NetworkSettings: { Networks: { [net]: endpoint() } },
+    NetworkSettings: { Networks: networksWire(rec) },
     Mounts: mountsWire(rec),
   };
 }
@@ -205,7 +228,7 @@ export function toContainerInspectWire(rec: ContainerRecord, extras: InspectExtr
   const st = rec.state;
   const spec = rec.spec;
   const dir = `${extras.rootDir}/${rec.id}`;
-  const net = networkName(rec);
+  const bridge = rec.state.network?.endpoints.bridge;
   const wire: Record<string, unknown> = {
     Id: rec.id,
     Created: rec.created,
@@ -273,24 +296,25 @@ export function toContainerInspectWire(rec: ContainerRecord, extras: InspectExtr
       ...(spec.stopTimeout !== undefined ? { StopTimeout: spec.stopTimeout } : {}),
     },
     NetworkSettings: {
+      // The top-level address fields describe the default bridge only, as in dockerd.
       Bridge: '',
-      SandboxID: '',
-      SandboxKey: '',
+      SandboxID: rec.state.network ? rec.id : '',
+      SandboxKey: rec.state.network?.sandbox ?? '',
       HairpinMode: false,
       LinkLocalIPv6Address: '',
       LinkLocalIPv6PrefixLen: 0,
       Ports: portsWire(rec),
       SecondaryIPAddresses: null,
       SecondaryIPv6Addresses: null,
-      EndpointID: '',
-      Gateway: '',
+      EndpointID: bridge?.endpointId ?? '',
+      Gateway: bridge?.gateway ?? '',
       GlobalIPv6Address: '',
       GlobalIPv6PrefixLen: 0,
-      IPAddress: '',
-      IPPrefixLen: 0,
+      IPAddress: bridge?.ip ?? '',
+      IPPrefixLen: bridge?.prefixLen ?? 0,
       IPv6Gateway: '',
-      MacAddress: '',
-      Networks: { [net]: endpoint() },
+      MacAddress: bridge?.mac ?? '',
+      Networks: networksWire(rec),
     },
   };
   if (extras.sizeRw !== undefined) wire.SizeRw = extras.sizeRw;

@@ -307,6 +307,8 @@ export function fakeBackends(): FakeBackends {
       rename: async () => notFaked('rename'),
       update: async () => notFaked('update'),
       prune: async () => ({ deleted: [], spaceReclaimed: 0 }),
+      connect: async () => notFaked('connect'),
+      disconnect: async () => notFaked('disconnect'),
     },
     containerIo: {
       attach: async () => notFaked('attach'),
@@ -323,6 +325,14 @@ export function fakeBackends(): FakeBackends {
       idsOf: () => [],
       start: async () => notFaked('exec start'),
       resize: async () => notFaked('exec resize'),
+    },
+    networks: {
+      list: () => [],
+      resolve: (ref) => notFaked(`network ${ref}`),
+      attached: () => [],
+      create: async () => notFaked('network create'),
+      remove: async () => notFaked('network remove'),
+      prune: async () => [],
     },
   };
 }
