@@ -1,14 +1,16 @@
 // The real docker CLI against berthd and a real registry (docker-registry with htpasswd on
-// 127.0.0.1): login, push, pull, and `run` of an image that is only in the registry (the CLI
-// pulls it itself after create answers 404).
+// 127.0.0.1, then berth's own registry in token mode): login, push, pull, and `run` of an
+// image that is only in the registry (the CLI pulls it itself after create answers 404).
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { type TestDaemon, berth, docker, hasDocker, startDaemon } from '../helpers/daemon.js';
-import { needsRoot } from '../helpers/env.js';
+import { needsRoot, tempDir } from '../helpers/env.js';
 import { needsRegistry, startRegistry } from '../helpers/registry.js';
+import { startRegistry as startBerthRegistry } from '../integration/registry-fixtures.js';
 
 const skip = needsRoot() || needsRegistry() || (hasDocker() ? false : 'the docker CLI is not installed at /usr/local/bin/docker');
 
@@ -69,4 +71,26 @@ test('docker CLI: login, push, pull and run through berthd', { skip }, async (t)
     assert.equal(denied.code, 1);
     assert.match(denied.stderr, /pull access denied for 127\.0\.0\.1:\d+\/app\/bb, repository does not exist or may require 'docker login'/);
   });
+});
+
+test('docker CLI through berthd against berth registry in token mode', { skip: needsRoot() || (hasDocker() ? false : 'no docker CLI') }, async (t) => {
+  const dir = tempDir(t, 'berth-reg-client-');
+  const htpasswd = join(dir, 'htpasswd');
+  writeFileSync(htpasswd, execFileSync('htpasswd', ['-Bbn', 'alice', 'secret']));
+  const reg = await startBerthRegistry(t, join(dir, 'root'), ['--auth', 'token', '--htpasswd', htpasswd]);
+  const d = await startDaemon(t);
+  assert.equal((await berth(d, ['image', 'seed'])).code, 0);
+  const image = `${reg.hostPort}/team/bb:v1`;
+  await ok(d, ['tag', 'busybox', image]);
+  assert.equal((await docker(d, ['push', image])).code, 1, 'push without login');
+  await ok(d, ['login', '-u', 'alice', '--password-stdin', reg.hostPort], 'secret\n');
+  const pushed = (await ok(d, ['push', image])).stdout;
+  const digest = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)?.[1];
+  assert.ok(digest, pushed);
+  await ok(d, ['tag', image, `${reg.hostPort}/other/bb:v2`]);
+  assert.match((await ok(d, ['push', `${reg.hostPort}/other/bb:v2`])).stdout, /Mounted from team\/bb/);
+  await ok(d, ['rmi', image, `${reg.hostPort}/other/bb:v2`, 'busybox']);
+  const run = await ok(d, ['run', '--rm', '--network', 'none', image, 'echo', 'pulled from berth registry']);
+  assert.equal(run.stdout, 'pulled from berth registry\n');
+  assert.match(run.stderr, new RegExp(`Digest: ${digest}`));
 });
