@@ -7,6 +7,8 @@
 //   load   `load` of a ~160 MB, 4-layer image vs GNU `tar -x` of the same layers
 //   start  berthd start-to-ready (socket answers /_ping), empty and with images
 //   rss    berthd resident memory when idle, fresh and after the load workload
+// registries (issue 4, bench/pull.ts):
+//   pull   `docker pull -q` of the load workload's image from a local docker-registry (and the push)
 // containers (issue 3, bench/containers.ts):
 //   run    `run --rm busybox true` by the docker CLI and the berth CLI vs raw `runc run`
 //   cycle  `create` + `start -a` + `rm` by the docker CLI
@@ -31,6 +33,7 @@ import { MB, type Row, asecs, call, median, printTable, rssKiB, secs, sh, startD
 import { CONTAINER_WORKLOADS, benchContainers } from './containers.js';
 import { NETWORK_WORKLOADS, benchNetworks } from './networks.js';
 import { REGISTRY_WORKLOADS, benchRegistry } from './registry.js';
+import { benchPull } from './pull.js';
 
 interface Args {
   quick: boolean;
@@ -220,10 +223,11 @@ async function main(): Promise<void> {
   if (args.tmpfs) sh('mount', ['-t', 'tmpfs', '-o', 'size=4g', 'tmpfs', root]);
   const rows: Row[] = [];
   try {
-    const workload = want('load') || want('rss') ? makeWorkload(join(root, 'workload')) : undefined;
+    const workload = want('load') || want('rss') || want('pull') ? makeWorkload(join(root, 'workload')) : undefined;
     if (want('load') && workload) await benchLoad(root, workload, args.quick ? 3 : 7, rows);
     if (want('start')) await benchStart(root, args.quick ? 3 : 7, rows);
     if (want('rss')) await benchRss(root, rows, workload?.archive);
+    if (want('pull') && workload) await benchPull(root, workload.archive, args.quick ? 3 : 5, rows);
     const containers = CONTAINER_WORKLOADS.filter(want);
     if (containers.length > 0) await benchContainers(root, new Set(containers), args.quick, rows);
     const networks = NETWORK_WORKLOADS.filter(want);

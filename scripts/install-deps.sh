@@ -4,9 +4,10 @@
 # the TypeScript build. Safe to run again: each step is skipped when already done.
 # --test also installs what only the tests use: docker.io (a real dockerd to cross-check
 # saved and loaded images with; it is started only by that test, on its own roots); for the
-# registry server's tests and bench, skopeo (a real registry client), docker-registry (Debian's
-# distribution registry, the peer), apache2-utils (htpasswd -B) and openssl (a TLS certificate);
-# python3, bind-mounted into a busybox container as the networks test's UDP server.
+# registry server's tests and bench and the registry client's pull/push tests, skopeo (a real
+# registry client), docker-registry (Debian's distribution registry, the peer), apache2-utils
+# (htpasswd -B) and openssl (a TLS certificate); python3, bind-mounted into a busybox
+# container as the networks test's UDP server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,0 +1,53 @@
+// Pull and push (issue 4): `docker pull -q` of the ~160 MB, 4-layer load workload image from a
+// local docker-registry into berthd (the docker CLI as the client, as peers.md measured
+// dockerd), the store emptied between runs (rmi, then the garbage collector), and the one push
+// that put the image there (gzip of every layer included).
+
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REGISTRY_BIN, startRegistry } from '../test/helpers/registry.js';
+import { type Row, asecs, call, median, sh, startDaemon, timeCmd } from './common.js';
+
+const DOCKER = '/usr/local/bin/docker';
+
+export async function benchPull(root: string, archive: string, runs: number, rows: Row[]): Promise<void> {
+  if (!existsSync(REGISTRY_BIN) || !existsSync(DOCKER)) {
+    console.error(`pull: skipped (needs ${REGISTRY_BIN} and ${DOCKER})`);
+    return;
+  }
+  const cleanups: (() => void | Promise<void>)[] = [];
+  const d = await startDaemon(join(root, 'pull-daemon'));
+  try {
+    const reg = await startRegistry({ after: (fn) => cleanups.push(fn) });
+    const name = `${reg.host}/bench/big:v1`;
+    const loaded = await call(d.socket, 'POST', '/images/load?quiet=1', { file: archive });
+    if (loaded.status !== 200) throw new Error(`load failed: ${loaded.status} ${loaded.body}`);
+    const env = { ...process.env, DOCKER_HOST: d.host, DOCKER_CONFIG: join(root, 'pull-docker-config') };
+    sh(DOCKER, ['tag', 'bench/big:v1', name], env);
+    const push = await asecs(async () => {
+      sh(DOCKER, ['push', '-q', name], env);
+    });
+    const blobs = join(root, 'pull-daemon', 'data', 'content', 'blobs', 'sha256');
+    // Untimed between runs: remove the image and wait until the collector has emptied the store.
+    const empty = async (names: string[]): Promise<void> => {
+      sh(DOCKER, ['rmi', ...names], env);
+      for (let i = 0; i < 400 && readdirSync(blobs).length > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    };
+    await empty([name, 'bench/big:v1']);
+    const pulls: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      pulls.push(timeCmd(DOCKER, ['pull', '-q', name], env));
+      await empty([name]);
+    }
+    rows.push({
+      workload: 'pull 160 MB, 4 layers, from docker-registry (docker pull -q)',
+      unit: 's',
+      berth: pulls,
+      extra: `dockerd here: 3.32 s (peers.md d); median ${median(pulls).toFixed(2)} s`,
+    });
+    rows.push({ workload: 'push of the same image (gzip included)', unit: 's', berth: [push], extra: 'dockerd here: 6.96 s once (peers.md)' });
+  } finally {
+    await d.stop();
+    for (const fn of cleanups.reverse()) await fn();
+  }
+}
