@@ -20,7 +20,7 @@
 //   publish  the same with one published port
 //   many     50 containers started with `run -d` on one user-defined network
 // registry server (issue 4, bench/registry.ts):
-//   registry  skopeo push and pull of a 200 MB one-layer image and raw blob GET, berth
+//   registry  skopeo push and pull of a 200 MB one-layer image, 10 pulls at once, raw blob GET, berth
 //             registry vs Debian's docker-registry; the servers' RSS
 // Benchmarks print figures; they never fail on a missed target.
 
