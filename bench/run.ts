@@ -15,6 +15,9 @@
 //   ps     `ps -a` with 1000 containers by the docker CLI
 //   exec   `exec true` into a running container vs raw `runc exec`
 //   mem    berthd RSS and per-container overhead with 100 running containers
+// next to Docker (issue 7, bench/peers.ts; needs Debian's docker.io):
+//   vs-docker  run --network none, create+start -a+rm, exec, ps -a, idle and per-container RSS
+//              against a dockerd 20.10 of the bench's own (no bridge, no iptables), alternated
 // networks (issue 5, bench/networks.ts):
 //   bridge   `run --rm busybox true` on the default bridge vs `--network none`, alternated
 //   publish  the same with one published port
@@ -32,6 +35,7 @@ import { join } from 'node:path';
 import { MB, type Row, asecs, call, median, printTable, rssKiB, secs, sh, startDaemon } from './common.js';
 import { CONTAINER_WORKLOADS, benchContainers } from './containers.js';
 import { NETWORK_WORKLOADS, benchNetworks } from './networks.js';
+import { PEER_WORKLOADS, benchVsDocker } from './peers.js';
 import { REGISTRY_WORKLOADS, benchRegistry } from './registry.js';
 import { benchPull } from './pull.js';
 
@@ -232,6 +236,7 @@ async function main(): Promise<void> {
     if (containers.length > 0) await benchContainers(root, new Set(containers), args.quick, rows);
     const networks = NETWORK_WORKLOADS.filter(want);
     if (networks.length > 0) await benchNetworks(root, new Set(networks), args.quick, rows);
+    if (PEER_WORKLOADS.some(want)) await benchVsDocker(root, args.quick, rows);
     if (REGISTRY_WORKLOADS.some(want)) await benchRegistry(root, args.quick, rows);
   } finally {
     if (args.tmpfs) sh('umount', [root]);
