@@ -102,6 +102,20 @@ test('docker CLI: bridge networks, DNS, published ports, isolation', { skip, tim
     assert.equal(net.Containers[id].IPv4Address, `${ep.IPAddress}/24`);
   });
 
+  await t.test('--network container:<name> shares the other container\'s network and names', async () => {
+    const web = JSON.parse(await ok(d, ['inspect', 'web']))[0];
+    const out = await ok(d, ['run', '--rm', '--network', 'container:web', 'busybox', 'sh', '-c', 'wget -q -O - http://127.0.0.1/hostname; hostname; ip -4 -o addr show eth0']);
+    const [served, hostname, addr] = out.trim().split('\n');
+    assert.equal(served, web.Config.Hostname);
+    assert.equal(hostname, web.Config.Hostname);
+    assert.match(addr!, new RegExp(`inet ${web.NetworkSettings.Networks.appnet.IPAddress.replace(/\./g, '\\.')}/24`));
+    const stopped = (await ok(d, ['create', 'busybox', 'true'])).trim();
+    const refused = await docker(d, ['run', '--rm', '--network', `container:${stopped}`, 'busybox', 'true']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /cannot join network of a non running container/);
+    await ok(d, ['rm', stopped]);
+  });
+
   await t.test('--ip picks the address; a taken one is refused', async () => {
     await ok(d, ['run', '-d', '--name', 'fixed', '--network', 'appnet', '--ip', '10.231.0.50', 'busybox', 'sleep', '60']);
     const out = await ok(d, ['exec', 'fixed', 'ip', '-4', '-o', 'addr', 'show', 'eth0']);
