@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REGISTRY_BIN, startRegistry } from '../test/helpers/registry.js';
 import { type Row, asecs, call, median, sh, startDaemon, timeCmd } from './common.js';
+import { dockerdMissing, startDockerd } from './peers.js';
 
 const DOCKER = '/usr/local/bin/docker';
 
@@ -34,16 +35,27 @@ export async function benchPull(root: string, archive: string, runs: number, row
       for (let i = 0; i < 400 && readdirSync(blobs).length > 0; i++) await new Promise((r) => setTimeout(r, 25));
     };
     await empty([name, 'bench/big:v1']);
+    // The same pulls into a dockerd of the bench's own, alternated with berth's, when it is installed.
+    const peer = dockerdMissing() ? undefined : await startDockerd(join(root, 'pull-dockerd'), { insecureRegistry: reg.host });
+    cleanups.push(async () => peer?.stop());
     const pulls: number[] = [];
+    const peerPulls: number[] = [];
+    const peerPull = (): void => {
+      peerPulls.push(timeCmd(DOCKER, ['pull', '-q', name], peer!.env));
+      sh(DOCKER, ['rmi', name], peer!.env);
+    };
     for (let i = 0; i < runs; i++) {
+      if (peer && i % 2 === 1) peerPull();
       pulls.push(timeCmd(DOCKER, ['pull', '-q', name], env));
       await empty([name]);
+      if (peer && i % 2 === 0) peerPull();
     }
     rows.push({
       workload: 'pull 160 MB, 4 layers, from docker-registry (docker pull -q)',
       unit: 's',
       berth: pulls,
-      extra: `dockerd here: 3.32 s (peers.md d); median ${median(pulls).toFixed(2)} s`,
+      ...(peer ? { baseline: peerPulls, baselineName: 'dockerd 20.10', target: '≤ 0.4' } : {}),
+      extra: `${peer ? '' : 'dockerd here: 3.32 s (peers.md); '}median ${median(pulls).toFixed(2)} s`,
     });
     rows.push({ workload: 'push of the same image (gzip included)', unit: 's', berth: [push], extra: 'dockerd here: 6.96 s once (peers.md)' });
   } finally {
