@@ -102,6 +102,9 @@ test('docker CLI: bridge networks, DNS, published ports, isolation', { skip, tim
     }
     const resolv = await ok(d, ['run', '--rm', '--network', 'appnet', 'busybox', 'cat', '/etc/resolv.conf']);
     assert.match(resolv, new RegExp(`^nameserver ${RE}\\.1\\.1$`, 'm'));
+    // stats count the container's traffic (read on the host end of its veth).
+    const netIO = (await ok(d, ['stats', '--no-stream', '--format', '{{.NetIO}}', 'web'])).trim();
+    assert.match(netIO, /^[1-9][\d.]*k?B \/ [1-9][\d.]*k?B$/);
     const net = JSON.parse(await ok(d, ['network', 'inspect', 'appnet']))[0];
     assert.equal(net.Containers[id].Name, 'web');
     assert.equal(net.Containers[id].IPv4Address, `${ep.IPAddress}/24`);
