@@ -65,7 +65,9 @@ function runcBundle(root: string, cgroupParent: string): string {
  * mounts, cgroup) on the floor bundle's rootfs: the runtime's share of berth's run.
  */
 async function berthBundle(c: Ctx, floor: string): Promise<{ bundle: string; container: string }> {
-  const { Id } = JSON.parse(await apiOk(c, 'POST', '/containers/create', { Image: 'busybox', Cmd: ['true'] })) as { Id: string };
+  // --network none: a bridge container's spec names a namespace that is gone once it exits.
+  const create = { Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } };
+  const { Id } = JSON.parse(await apiOk(c, 'POST', '/containers/create', create)) as { Id: string };
   await apiOk(c, 'POST', `/containers/${Id}/start`);
   await apiOk(c, 'POST', `/containers/${Id}/wait`);
   const spec = JSON.parse(readFileSync(join(c.root, 'containers-daemon', 'data', 'containers', Id, 'bundle', 'config.json'), 'utf8')) as {

@@ -218,7 +218,42 @@ export async function benchRegistry(root: string, quick: boolean, rows: Row[]): 
     for (let i = 0; i < pairs + 2; i++) {
       for (const s of i % 2 ? [dist, berth] : servers) get.get(s)!.push(getOnce(s));
     }
+    // 10 clients pulling at once: aggregate throughput and the server's peak memory under load.
+    const clients = 10;
+    const together = new Map<Server, number[]>(servers.map((s) => [s, []]));
+    const peakUnderLoad = new Map<Server, number>(servers.map((s) => [s, 0]));
+    const pullTogether = async (s: Server): Promise<number> => {
+      const dirs = Array.from({ length: clients }, (_, i) => join(root, `pulled-${i}`));
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      const sampler = setInterval(() => peakUnderLoad.set(s, Math.max(peakUnderLoad.get(s)!, rssKiB(s.child.pid!))), 20);
+      const t0 = process.hrtime.bigint();
+      await Promise.all(
+        dirs.map(
+          (d) =>
+            new Promise<void>((resolve, reject) => {
+              const c = spawn('skopeo', ['--policy', policy, 'copy', '-q', '--src-tls-verify=false', ref(s), `dir:${d}`], { stdio: 'ignore' });
+              c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${s.name}: concurrent skopeo pull exited ${code}`))));
+            }),
+        ),
+      );
+      const t = Number(process.hrtime.bigint() - t0) / 1e9;
+      clearInterval(sampler);
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      return t;
+    };
+    for (let i = 0; i < (quick ? 1 : 3); i++) {
+      for (const s of i % 2 ? [dist, berth] : servers) together.get(s)!.push(await pullTogether(s));
+    }
     const mb = img.layerBytes / 1e6;
+    rows.push({
+      workload: `registry: ${clients} concurrent skopeo pulls of ${(img.layerBytes / 1e6).toFixed(0)} MB (total)`,
+      unit: 's',
+      berth: together.get(berth)!,
+      baseline: together.get(dist)!,
+      baselineName: 'docker-registry',
+      target: '≤ docker-registry',
+      extra: `aggregate: berth ${((clients * mb) / median(together.get(berth)!)).toFixed(0)} MB/s, docker-registry ${((clients * mb) / median(together.get(dist)!)).toFixed(0)} MB/s; RSS under load: berth ${(peakUnderLoad.get(berth)! / 1024).toFixed(0)} MiB, docker-registry ${(peakUnderLoad.get(dist)! / 1024).toFixed(0)} MiB`,
+    });
     const mbps = (xs: number[]): string => `${(mb / median(xs)).toFixed(0)} MB/s`;
     rows.push({
       workload: `registry push ${mb.toFixed(0)} MB, 1 layer (skopeo)`,

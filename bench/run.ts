@@ -7,18 +7,23 @@
 //   load   `load` of a ~160 MB, 4-layer image vs GNU `tar -x` of the same layers
 //   start  berthd start-to-ready (socket answers /_ping), empty and with images
 //   rss    berthd resident memory when idle, fresh and after the load workload
+// registries (issue 4, bench/pull.ts):
+//   pull   `docker pull -q` of the load workload's image from a local docker-registry (and the push)
 // containers (issue 3, bench/containers.ts):
 //   run    `run --rm busybox true` by the docker CLI and the berth CLI vs raw `runc run`
 //   cycle  `create` + `start -a` + `rm` by the docker CLI
 //   ps     `ps -a` with 1000 containers by the docker CLI
 //   exec   `exec true` into a running container vs raw `runc exec`
 //   mem    berthd RSS and per-container overhead with 100 running containers
+// next to Docker (issue 7, bench/peers.ts; needs Debian's docker.io):
+//   vs-docker  run --network none, create+start -a+rm, exec, ps -a, idle and per-container RSS
+//              against a dockerd 20.10 of the bench's own (no bridge, no iptables), alternated
 // networks (issue 5, bench/networks.ts):
 //   bridge   `run --rm busybox true` on the default bridge vs `--network none`, alternated
 //   publish  the same with one published port
 //   many     50 containers started with `run -d` on one user-defined network
 // registry server (issue 4, bench/registry.ts):
-//   registry  skopeo push and pull of a 200 MB one-layer image and raw blob GET, berth
+//   registry  skopeo push and pull of a 200 MB one-layer image, 10 pulls at once, raw blob GET, berth
 //             registry vs Debian's docker-registry; the servers' RSS
 // Benchmarks print figures; they never fail on a missed target.
 
@@ -30,7 +35,9 @@ import { join } from 'node:path';
 import { MB, type Row, asecs, call, median, printTable, rssKiB, secs, sh, startDaemon } from './common.js';
 import { CONTAINER_WORKLOADS, benchContainers } from './containers.js';
 import { NETWORK_WORKLOADS, benchNetworks } from './networks.js';
+import { PEER_WORKLOADS, benchVsDocker } from './peers.js';
 import { REGISTRY_WORKLOADS, benchRegistry } from './registry.js';
+import { benchPull } from './pull.js';
 
 interface Args {
   quick: boolean;
@@ -220,14 +227,16 @@ async function main(): Promise<void> {
   if (args.tmpfs) sh('mount', ['-t', 'tmpfs', '-o', 'size=4g', 'tmpfs', root]);
   const rows: Row[] = [];
   try {
-    const workload = want('load') || want('rss') ? makeWorkload(join(root, 'workload')) : undefined;
+    const workload = want('load') || want('rss') || want('pull') ? makeWorkload(join(root, 'workload')) : undefined;
     if (want('load') && workload) await benchLoad(root, workload, args.quick ? 3 : 7, rows);
     if (want('start')) await benchStart(root, args.quick ? 3 : 7, rows);
     if (want('rss')) await benchRss(root, rows, workload?.archive);
+    if (want('pull') && workload) await benchPull(root, workload.archive, args.quick ? 3 : 5, rows);
     const containers = CONTAINER_WORKLOADS.filter(want);
     if (containers.length > 0) await benchContainers(root, new Set(containers), args.quick, rows);
     const networks = NETWORK_WORKLOADS.filter(want);
     if (networks.length > 0) await benchNetworks(root, new Set(networks), args.quick, rows);
+    if (PEER_WORKLOADS.some(want)) await benchVsDocker(root, args.quick, rows);
     if (REGISTRY_WORKLOADS.some(want)) await benchRegistry(root, args.quick, rows);
   } finally {
     if (args.tmpfs) sh('umount', [root]);

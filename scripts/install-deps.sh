@@ -4,8 +4,10 @@
 # the TypeScript build. Safe to run again: each step is skipped when already done.
 # --test also installs what only the tests use: docker.io (a real dockerd to cross-check
 # saved and loaded images with; it is started only by that test, on its own roots); for the
-# registry server's tests and bench, skopeo (a real registry client), docker-registry (Debian's
-# distribution registry, the peer), apache2-utils (htpasswd -B) and openssl (a TLS certificate).
+# registry server's tests and bench and the registry client's pull/push tests, skopeo (a real
+# registry client), docker-registry (Debian's distribution registry, the peer), apache2-utils
+# (htpasswd -B) and openssl (a TLS certificate); python3, bind-mounted into a busybox
+# container as the networks test's UDP server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +24,7 @@ command -v npm >/dev/null || fail "npm not found: install npm (it comes with Nod
 # Debian packages: the runtime and monitor (runc, conmon), the built-in base image's source
 # (busybox-static), networking (iproute2, nftables), the container init (tini).
 PACKAGES=(runc conmon busybox-static iproute2 nftables tini)
-[ "${1:-}" = "--test" ] && PACKAGES+=(docker.io skopeo docker-registry apache2-utils openssl)
+[ "${1:-}" = "--test" ] && PACKAGES+=(docker.io skopeo docker-registry apache2-utils openssl python3)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

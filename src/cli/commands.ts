@@ -27,6 +27,8 @@ import { imageImportCommand } from './commands/image/import.js';
 import { imageInspectCommand } from './commands/image/inspect.js';
 import { imageLoadCommand } from './commands/image/load.js';
 import { imageLsCommand } from './commands/image/ls.js';
+import { imagePullCommand } from './commands/image/pull.js';
+import { imagePushCommand } from './commands/image/push.js';
 import { imagePruneCommand } from './commands/image/prune.js';
 import { imageRmCommand } from './commands/image/rm.js';
 import { imageSaveCommand } from './commands/image/save.js';
@@ -48,6 +50,8 @@ import { systemDfCommand } from './commands/system/df.js';
 import { eventsCommand } from './commands/system/events.js';
 import { infoCommand } from './commands/system/info.js';
 import { inspectCommand } from './commands/system/inspect.js';
+import { loginCommand } from './commands/system/login.js';
+import { logoutCommand } from './commands/system/logout.js';
 import { versionCommand } from './commands/system/version.js';
 
 export const COMMANDS = [
@@ -77,6 +81,8 @@ export const COMMANDS = [
   imageInspectCommand,
   imageHistoryCommand,
   imageTagCommand,
+  imagePullCommand,
+  imagePushCommand,
   imageRmCommand,
   imageSaveCommand,
   imageLoadCommand,
@@ -101,4 +107,6 @@ export const COMMANDS = [
   infoCommand,
   eventsCommand,
   versionCommand,
+  loginCommand,
+  logoutCommand,
 ] as CommandSpec<never>[];

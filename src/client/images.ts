@@ -87,3 +87,18 @@ export function imagePull(
     headers: { 'X-Registry-Auth': opts.registryAuth ?? 'e30=' },
   });
 }
+
+/**
+ * `POST /images/{name}/push?tag=…`: the JSON progress stream; no tag pushes every tag of the
+ * repository. `registryAuth` as for imagePull.
+ */
+export function imagePush(
+  c: EngineClient,
+  name: string,
+  opts: { tag?: string; registryAuth?: string } = {},
+): Promise<IncomingMessage> {
+  return c.stream('POST', `/images/${seg(name)}/push`, {
+    query: { tag: opts.tag },
+    headers: { 'X-Registry-Auth': opts.registryAuth ?? 'e30=' },
+  });
+}

@@ -28,3 +28,11 @@ export function systemEvents(
   if (opts.signal) ro.signal = opts.signal;
   return c.stream('GET', '/events', ro);
 }
+
+/** `POST /auth`: the daemon checks the credentials against the registry. */
+export function systemAuth(
+  c: EngineClient,
+  auth: { username: string; password: string; serveraddress: string },
+): Promise<{ Status: string; IdentityToken?: string }> {
+  return c.json('POST', '/auth', { body: auth });
+}

@@ -107,6 +107,8 @@ async function run(config: DaemonConfig, log: Logger): Promise<void> {
       cgroupParent: config.cgroupParent,
       insecureRegistries: config.insecureRegistries,
       registryMirrors: config.registryMirrors,
+      maxConcurrentDownloads: config.maxConcurrentDownloads,
+      maxConcurrentUploads: config.maxConcurrentUploads,
       labels: config.labels,
       liveRestore: config.liveRestore,
       network: {

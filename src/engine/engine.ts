@@ -10,6 +10,7 @@ import { applyLayer } from '../diff/apply-layer.js';
 import { ConmonTaskService } from '../runtime/conmon-task-service.js';
 import { boundingCapabilities, kernelVersion, thermalThrottlePaths } from '../runtime/host.js';
 import { readLog } from '../runtime/k8s-file-log.js';
+import { RegistryClient } from '../remote/registry-client.js';
 import { NativeSnapshotter } from '../snapshots/native/native-snapshotter.js';
 import { OverlaySnapshotter } from '../snapshots/overlay/overlay-snapshotter.js';
 import { type Snapshotter, isSnapshotCleaner } from '../snapshots/snapshotter.js';
@@ -37,6 +38,10 @@ import { type EngineSettings, SystemService, engineId, readHostFacts } from './s
 export type StorageDriver = 'overlay2' | 'vfs';
 
 export interface EngineOptions extends Omit<EngineSettings, 'storageDriver'> {
+  /** Layers downloaded at once by a pull (daemon.json `max-concurrent-downloads`). */
+  maxConcurrentDownloads?: number;
+  /** Layers uploaded at once by a push (daemon.json `max-concurrent-uploads`). */
+  maxConcurrentUploads?: number;
   /** undefined: overlay2 when the kernel supports it here, else vfs. */
   storageDriver?: string;
   /** Parent cgroup of every container. */
@@ -69,8 +74,11 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-/** Ingests of operations that cannot resume (they read a request body once). */
-const ONE_SHOT_INGEST = /^(load|import|put)-/;
+/**
+ * Ingests of operations that cannot resume (they read a request body once, or, for push,
+ * compress to a name of their own). Pull ingests (`pull-<digest>`) are kept: a pull resumes them.
+ */
+const ONE_SHOT_INGEST = /^(load|import|put|push)-/;
 const STALE_INGEST_MS = 24 * 3600 * 1000;
 
 export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engine> {
@@ -94,7 +102,10 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
       for (const rec of imageStore.list()) {
         yield rec.id;
         for (const m of rec.manifests) yield m.digest;
-        for (const l of rec.layers) if (l.blob) yield l.blob.digest;
+        for (const l of rec.layers) {
+          if (l.blob) yield l.blob.digest;
+          if (l.compressed) yield l.compressed.digest;
+        }
       }
     },
     *snapshots() {
@@ -113,7 +124,19 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
   const gc = new GarbageCollector(content, snapshotter, [imageRoots, containerRoots], log.child({ module: 'gc' }), LABEL_SIZE);
   const events = new EventBus();
   const images = new ImageService(imageStore, content, events, gc);
-  const imageTransfer = new ImageTransfer({ content, snapshotter, applyLayer, images, gc });
+  const registry = new RegistryClient({
+    insecureRegistries: opts.insecureRegistries,
+    registryMirrors: opts.registryMirrors,
+    userAgent: `berth/${opts.version} go/none os/linux arch/${ociArch()}`,
+  });
+  const imageTransfer = new ImageTransfer(
+    { content, snapshotter, applyLayer, images, gc },
+    {
+      registry,
+      maxConcurrentDownloads: opts.maxConcurrentDownloads ?? 3,
+      maxConcurrentUploads: opts.maxConcurrentUploads ?? 5,
+    },
+  );
 
   const tasks = new ConmonTaskService({
     stateDir: join(opts.execRoot, 'tasks'),
@@ -210,6 +233,7 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
     networks,
     volumes,
     async close() {
+      registry.close();
       await networks.close();
       await snapshotter.close();
     },

@@ -17,7 +17,10 @@ import type {
   ImageRemoveOptions,
   ImageSummary,
 } from '../engine/images/image-service.js';
-import type { SaveHandle } from '../engine/images/image-transfer.js';
+import type { PullOptions, PullResult } from '../engine/images/image-puller.js';
+import type { PushOptions } from '../engine/images/image-pusher.js';
+import type { RegistryCredentials, SaveHandle } from '../engine/images/image-transfer.js';
+import type { Reference } from '../core/reference.js';
 import type { SystemInfo, VersionInfo } from '../engine/system/system-service.js';
 import type { Filters } from '../core/filters.js';
 import type { AttachSession } from '../engine/containers/attach-session.js';
@@ -69,6 +72,9 @@ export interface ImageTransferBackend {
   load(input: Readable, opts: LoadOptions): Promise<LoadResult>;
   save(names: string[]): Promise<SaveHandle>;
   import(input: Readable, opts: ImportOptions): Promise<ImageRecord>;
+  pull(ref: Reference, opts: PullOptions): Promise<PullResult>;
+  push(name: Reference, opts: PushOptions): Promise<void>;
+  login(domain: string, creds: RegistryCredentials, signal?: AbortSignal): Promise<{ identityToken?: string }>;
 }
 
 export interface ContainerBackend {

@@ -60,9 +60,10 @@ test('docker CLI drives containers on berthd', { skip, timeout: 300_000 }, async
   });
 
   await t.test('an unknown image: Docker tries a pull, which fails here; exit 125', async () => {
-    const r = await docker(d, ['run', '--rm', 'nosuch/image:1']);
+    // A registry on a closed loopback port: the pull fails without leaving the machine.
+    const r = await docker(d, ['run', '--rm', '127.0.0.1:9/nosuch/image:1']);
     assert.equal(r.code, 125);
-    assert.match(r.stderr, /Unable to find image 'nosuch\/image:1' locally/);
+    assert.match(r.stderr, /Unable to find image '127\.0\.0\.1:9\/nosuch\/image:1' locally/);
   });
 
   let id = '';

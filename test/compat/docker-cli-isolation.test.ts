@@ -52,6 +52,13 @@ test('containers get Docker’s isolation, and the options change it', { skip, t
     }
   });
 
+  await t.test('--pid container:<name> joins the other container\'s PID namespace', async () => {
+    const r = await docker(d, ['run', '-d', '--name', 'pid-donor', 'busybox', 'sleep', '300']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(await sh(d, ['--pid', 'container:pid-donor'], 'ps -o args'), /sleep 300/);
+    assert.equal((await docker(d, ['rm', '-f', 'pid-donor'])).code, 0);
+  });
+
   await t.test('default mounts, masked and read-only paths', async () => {
     const mounts = await sh(d, [], 'cat /proc/mounts');
     const at = (path: string): string[] => {

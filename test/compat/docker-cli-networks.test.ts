@@ -10,6 +10,11 @@ import { test } from 'node:test';
 import { type TestDaemon, berth, docker, hasDocker, run, startDaemon } from '../helpers/daemon.js';
 import { needsRoot } from '../helpers/env.js';
 
+// The test's subnets: 10.N.1.0/24, 10.N.2.0/24, … with N random, so that runs side by side
+// (another checkout's tests) never put two bridges on one subnet.
+const NET = `10.${100 + Math.floor(Math.random() * 100)}`;
+const RE = NET.replace('.', '\\.');
+
 const skip = needsRoot() || (hasDocker() ? false : 'the docker CLI is not installed at /usr/local/bin/docker');
 
 async function ok(d: TestDaemon, args: string[]): Promise<string> {
@@ -84,29 +89,46 @@ test('docker CLI: bridge networks, DNS, published ports, isolation', { skip, tim
   });
 
   await t.test('user network: containers reach each other by name, alias and short ID', async () => {
-    await ok(d, ['network', 'create', '--subnet', '10.231.0.0/24', 'appnet']);
+    await ok(d, ['network', 'create', '--subnet', `${NET}.1.0/24`, 'appnet']);
     const id = (await ok(d, ['run', '-d', '--name', 'web', '--network', 'appnet', '--network-alias', 'www', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc'])).trim();
     const c = JSON.parse(await ok(d, ['inspect', 'web']))[0];
     const ep = c.NetworkSettings.Networks.appnet;
-    assert.match(ep.IPAddress, /^10\.231\.0\.\d+$/);
-    assert.equal(ep.Gateway, '10.231.0.1');
+    assert.match(ep.IPAddress, new RegExp(`^${RE}\\.1\\.\\d+$`));
+    assert.equal(ep.Gateway, `${NET}.1.1`);
     assert.deepEqual(ep.Aliases, ['www']);
     for (const name of ['web', 'www', id.slice(0, 12)]) {
       const got = await ok(d, ['run', '--rm', '--network', 'appnet', 'busybox', 'wget', '-q', '-O', '-', `http://${name}/hostname`]);
       assert.equal(got.trim(), c.Config.Hostname, `fetched through ${name}`);
     }
     const resolv = await ok(d, ['run', '--rm', '--network', 'appnet', 'busybox', 'cat', '/etc/resolv.conf']);
-    assert.match(resolv, /^nameserver 10\.231\.0\.1$/m);
+    assert.match(resolv, new RegExp(`^nameserver ${RE}\\.1\\.1$`, 'm'));
+    // stats count the container's traffic (read on the host end of its veth).
+    const netIO = (await ok(d, ['stats', '--no-stream', '--format', '{{.NetIO}}', 'web'])).trim();
+    assert.match(netIO, /^[1-9][\d.]*k?B \/ [1-9][\d.]*k?B$/);
     const net = JSON.parse(await ok(d, ['network', 'inspect', 'appnet']))[0];
     assert.equal(net.Containers[id].Name, 'web');
     assert.equal(net.Containers[id].IPv4Address, `${ep.IPAddress}/24`);
   });
 
+  await t.test('--network container:<name> shares the other container\'s network and names', async () => {
+    const web = JSON.parse(await ok(d, ['inspect', 'web']))[0];
+    const out = await ok(d, ['run', '--rm', '--network', 'container:web', 'busybox', 'sh', '-c', 'wget -q -O - http://127.0.0.1/hostname; hostname; ip -4 -o addr show eth0']);
+    const [served, hostname, addr] = out.trim().split('\n');
+    assert.equal(served, web.Config.Hostname);
+    assert.equal(hostname, web.Config.Hostname);
+    assert.match(addr!, new RegExp(`inet ${web.NetworkSettings.Networks.appnet.IPAddress.replace(/\./g, '\\.')}/24`));
+    const stopped = (await ok(d, ['create', 'busybox', 'true'])).trim();
+    const refused = await docker(d, ['run', '--rm', '--network', `container:${stopped}`, 'busybox', 'true']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /cannot join network of a non running container/);
+    await ok(d, ['rm', stopped]);
+  });
+
   await t.test('--ip picks the address; a taken one is refused', async () => {
-    await ok(d, ['run', '-d', '--name', 'fixed', '--network', 'appnet', '--ip', '10.231.0.50', 'busybox', 'sleep', '60']);
+    await ok(d, ['run', '-d', '--name', 'fixed', '--network', 'appnet', '--ip', `${NET}.1.50`, 'busybox', 'sleep', '60']);
     const out = await ok(d, ['exec', 'fixed', 'ip', '-4', '-o', 'addr', 'show', 'eth0']);
-    assert.match(out, /inet 10\.231\.0\.50\/24/);
-    const again = await docker(d, ['run', '--rm', '--network', 'appnet', '--ip', '10.231.0.50', 'busybox', 'true']);
+    assert.match(out, new RegExp(`inet ${RE}\\.1\\.50/24`));
+    const again = await docker(d, ['run', '--rm', '--network', 'appnet', '--ip', `${NET}.1.50`, 'busybox', 'true']);
     assert.notEqual(again.code, 0);
     assert.match(again.stderr, /Address already in use/);
     await ok(d, ['rm', '-f', 'fixed']);
@@ -163,11 +185,11 @@ test('docker CLI: bridge networks, DNS, published ports, isolation', { skip, tim
   });
 
   await t.test('an internal network has no way out; networks are isolated from each other', async () => {
-    await ok(d, ['network', 'create', '--internal', '--subnet', '10.232.0.0/24', 'closed']);
-    const noRoute = await docker(d, ['run', '--rm', '--network', 'closed', 'busybox', 'sh', '-c', 'ip route; ping -c1 -W1 10.231.0.1']);
+    await ok(d, ['network', 'create', '--internal', '--subnet', `${NET}.2.0/24`, 'closed']);
+    const noRoute = await docker(d, ['run', '--rm', '--network', 'closed', 'busybox', 'sh', '-c', `ip route; ping -c1 -W1 ${NET}.1.1`]);
     assert.notEqual(noRoute.code, 0);
     assert.doesNotMatch(noRoute.stdout, /default/);
-    await ok(d, ['network', 'create', '--subnet', '10.233.0.0/24', 'other']);
+    await ok(d, ['network', 'create', '--subnet', `${NET}.3.0/24`, 'other']);
     const web = JSON.parse(await ok(d, ['inspect', 'web']))[0].NetworkSettings.Networks.appnet.IPAddress;
     const reach = await docker(d, ['run', '--rm', '--network', 'appnet', 'busybox', 'nc', '-w', '2', web, '80'], );
     assert.equal(reach.code, 0, 'same network reaches web');
@@ -179,7 +201,7 @@ test('docker CLI: bridge networks, DNS, published ports, isolation', { skip, tim
     await ok(d, ['run', '-d', '--name', 'multi', '--network', 'other', 'busybox', 'sleep', '60']);
     await ok(d, ['network', 'connect', '--alias', 'm2', 'appnet', 'multi']);
     const links = await ok(d, ['exec', 'multi', 'ip', '-4', '-o', 'addr']);
-    assert.match(links, /eth1 .*inet 10\.231\.0\.\d+/);
+    assert.match(links, new RegExp(`eth1 .*inet ${RE}\\.1\\.\\d+`));
     const got = await ok(d, ['exec', 'multi', 'wget', '-q', '-O', '-', 'http://web/hostname']);
     assert.ok(got.trim().length > 0);
     await ok(d, ['network', 'disconnect', 'appnet', 'multi']);
@@ -220,7 +242,7 @@ test('docker CLI: bridge networks, DNS, published ports, isolation', { skip, tim
   await t.test('network ls, rm, prune and errors in Docker words', async () => {
     const names = (await ok(d, ['network', 'ls', '--format', '{{.Name}}'])).trim().split('\n').sort();
     assert.deepEqual(names, ['appnet', 'bridge', 'closed', 'host', 'none', 'other']);
-    const overlap = await docker(d, ['network', 'create', '--subnet', '10.231.0.0/16', 'dup']);
+    const overlap = await docker(d, ['network', 'create', '--subnet', `${NET}.0.0/16`, 'dup']);
     assert.equal(overlap.code, 1);
     assert.match(overlap.stderr, /Pool overlaps with other one on this address space/);
     const exists = await docker(d, ['network', 'create', 'appnet']);
@@ -243,14 +265,14 @@ test('docker CLI: bridge networks, DNS, published ports, isolation', { skip, tim
       assert.equal(r.code, 0, `berth ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
       return r.stdout;
     };
-    const id = (await b(['network', 'create', '--subnet', '10.234.0.0/24', '--label', 'k=v', 'bnet'])).trim();
+    const id = (await b(['network', 'create', '--subnet', `${NET}.4.0/24`, '--label', 'k=v', 'bnet'])).trim();
     assert.match(id, /^[0-9a-f]{64}$/);
     assert.match(await b(['network', 'ls', '--filter', 'label=k=v']), new RegExp(`${id.slice(0, 12)}\\s+bnet\\s+bridge\\s+local`));
     const cid = (await b(['run', '-d', '--network', 'bnet', 'busybox', 'sleep', '30'])).trim();
     const alias = await berth(d, ['network', 'connect', '--alias', 'x', 'bridge', cid]);
     assert.equal(alias.code, 1);
     assert.match(alias.stderr, /network-scoped alias is supported only for containers in user defined networks/);
-    assert.equal((await b(['network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Subnet}}{{end}}', 'bnet'])).trim(), '10.234.0.0/24');
+    assert.equal((await b(['network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Subnet}}{{end}}', 'bnet'])).trim(), `${NET}.4.0/24`);
     assert.match(await b(['network', 'inspect', 'bnet']), new RegExp(cid));
     const inUse = await berth(d, ['network', 'rm', 'bnet']);
     assert.equal(inUse.code, 1);

@@ -210,9 +210,9 @@ export function run(
   });
 }
 
-/** `berth -H <daemon> …` */
+/** `berth -H <daemon> …`, with the same throwaway DOCKER_CONFIG as `docker()` (login, pull). */
 export function berth(d: TestDaemon, args: string[], opts: { input?: Buffer | string } = {}): Promise<RunResult> {
-  const env = { ...process.env, BERTH_HOST: '', DOCKER_HOST: '' };
+  const env = { ...process.env, BERTH_HOST: '', DOCKER_HOST: '', DOCKER_CONFIG: join(d.dir, 'docker-config') };
   return run(process.execPath, [CLI_JS, '-H', d.host, ...args], { ...opts, env });
 }
 

@@ -23,6 +23,18 @@ export function needsDockerd(): string | false {
   );
 }
 
+/** dockerd on roots under `dir` (socket `dir/docker.sock`), touching nothing of the host's network. */
+export function dockerdArgs(dir: string, cgroupParent: string): string[] {
+  return [
+    '--data-root', join(dir, 'data'),
+    '--exec-root', join(dir, 'exec'),
+    '--pidfile', join(dir, 'dockerd.pid'),
+    '-H', `unix://${join(dir, 'docker.sock')}`,
+    '--bridge=none', '--iptables=false', '--ip-masq=false', '--ip-forward=false',
+    '--cgroup-parent', `/${cgroupParent}`,
+  ];
+}
+
 export interface TestDockerd {
   dir: string;
   /** Runs the docker CLI against this dockerd, with a config directory of its own. */
@@ -34,18 +46,7 @@ export async function startDockerd(t: { after(fn: () => void | Promise<void>): v
   const dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-'));
   const cgroupParent = `berth-test-${basename(dir)}`;
   const sock = join(dir, 'docker.sock');
-  const dockerd: ChildProcess = spawn(
-    DOCKERD,
-    [
-      '--data-root', join(dir, 'data'),
-      '--exec-root', join(dir, 'exec'),
-      '--pidfile', join(dir, 'dockerd.pid'),
-      '-H', `unix://${sock}`,
-      '--bridge=none', '--iptables=false', '--ip-masq=false', '--ip-forward=false',
-      '--cgroup-parent', `/${cgroupParent}`,
-    ],
-    { stdio: 'ignore' },
-  );
+  const dockerd: ChildProcess = spawn(DOCKERD, dockerdArgs(dir, cgroupParent), { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => dockerd.on('exit', () => resolve()));
   t.after(async () => {
     if (dockerd.exitCode === null && dockerd.signalCode === null) {

@@ -63,6 +63,19 @@ export interface StatsSample extends TaskStats {
   /** Host CPU time in ns (all CPUs), from /proc/stat, for the CPU % formula. */
   systemCpuNs: bigint;
   onlineCpus: number;
+  /** By interface inside the container (eth0, …), as the container sees its traffic. */
+  networks: Record<string, InterfaceStats>;
+}
+
+export interface InterfaceStats {
+  rxBytes: number;
+  rxPackets: number;
+  rxErrors: number;
+  rxDropped: number;
+  txBytes: number;
+  txPackets: number;
+  txErrors: number;
+  txDropped: number;
 }
 
 export interface TopResult {
@@ -192,9 +205,26 @@ export class ContainerIo {
   async stats(ref: string): Promise<StatsSample | undefined> {
     const rec = this.containers.resolve(ref);
     if (!isActive(rec.state.status) || rec.state.status === 'restarting') return undefined;
-    const [s, system] = await Promise.all([(await this.containers.task(rec)).stats(), systemCpu()]);
-    return { ...s, ...system };
+    const [s, system, networks] = await Promise.all([(await this.containers.task(rec)).stats(), systemCpu(), networkStats(rec)]);
+    return { ...s, ...system, networks };
   }
+}
+
+/**
+ * Traffic of each bridge interface, read on the host end of its veth pair without entering the
+ * container: what the host end receives, the container sent.
+ */
+async function networkStats(rec: ContainerRecord): Promise<Record<string, InterfaceStats>> {
+  const out: Record<string, InterfaceStats> = {};
+  for (const ep of Object.values(rec.state.network?.endpoints ?? {})) {
+    const read = (name: string): Promise<number> =>
+      readFile(`/sys/class/net/${ep.hostIf}/statistics/${name}`, 'utf8').then((t) => Number(t.trim()), () => 0);
+    const [rb, rp, re, rd, tb, tp, te, td] = await Promise.all(
+      ['tx_bytes', 'tx_packets', 'tx_errors', 'tx_dropped', 'rx_bytes', 'rx_packets', 'rx_errors', 'rx_dropped'].map(read),
+    );
+    out[ep.ifname] = { rxBytes: rb!, rxPackets: rp!, rxErrors: re!, rxDropped: rd!, txBytes: tb!, txPackets: tp!, txErrors: te!, txDropped: td! };
+  }
+  return out;
 }
 
 /** Host CPU time from /proc/stat's `cpu` line (clock ticks of 10 ms) and the CPUs online. */

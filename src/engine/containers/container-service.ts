@@ -9,7 +9,7 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Digest } from '../../core/digest.js';
-import { EngineError, conflict, invalidArgument, kindOf } from '../../core/errors.js';
+import { EngineError, conflict, invalidArgument, kindOf, notFound } from '../../core/errors.js';
 import type { Filters } from '../../core/filters.js';
 import type { Mount } from '../../core/mount.js';
 import { parseSignal } from '../../core/signals.js';
@@ -206,8 +206,15 @@ export class ContainerService {
       });
       const warnings: string[] = [];
       const publishes = Object.keys(spec.host.portBindings).length > 0 || spec.host.publishAllPorts;
+      // container:<name> modes keep the other container's full ID (it may be renamed).
       if (spec.network.kind === 'container') {
-        throw new EngineError('not-implemented', 'container:<name> network mode is not supported by berth yet');
+        const other = this.resolve(spec.network.id);
+        spec.network = { kind: 'container', id: other.id };
+        spec.hostname = other.spec.hostname;
+      }
+      for (const key of ['ipcMode', 'pidMode'] as const) {
+        const mode = spec.host[key];
+        if (mode?.startsWith('container:')) spec.host[key] = `container:${this.resolve(mode.slice('container:'.length)).id}`;
       }
       if (spec.network.kind === 'bridge') {
         // Endpoints are kept under the network's name, whatever the request called it by. A
@@ -396,7 +403,10 @@ export class ContainerService {
   private async ociSpec(rec: ContainerRecord, mounts: Mount[], rootfs: string, volumeMounts: OciMount[], netns?: string): Promise<OciSpec> {
     const [passwd, group] = await Promise.all([readRootfsFile(mounts, '/etc/passwd'), readRootfsFile(mounts, '/etc/group')]);
     const user = resolveUser(rec.spec.user, rec.spec.host.groupAdd, passwd ?? '', group ?? '');
-    const files = containerFilePaths(this.d.store.dir(rec.id));
+    const net = rec.spec.network;
+    // Sharing another container's network means sharing its hostname, hosts and resolv.conf.
+    const files = containerFilePaths(this.d.store.dir(net.kind === 'container' ? net.id : rec.id));
+    const namespacePaths = this.joinedNamespaces(rec, netns);
     const st = this.d.settings;
     const plan = planMounts(rec.spec.host.binds, rec.spec.host.mounts);
     await Promise.all(plan.createSources.map((src) => mkdir(src, { recursive: true })));
@@ -420,8 +430,29 @@ export class ContainerService {
       ...(st.kernel ? { kernel: st.kernel } : {}),
       ...(st.extraMaskedPaths ? { extraMaskedPaths: st.extraMaskedPaths } : {}),
       ...(rec.spec.host.init && st.initPath ? { initPath: st.initPath } : {}),
-      ...(netns ? { namespacePaths: { network: netns } } : {}),
+      namespacePaths,
     });
+  }
+
+  /** Namespaces to join: a bridge network's, and those of containers named by container:<id> modes. */
+  private joinedNamespaces(rec: ContainerRecord, netns?: string): { network?: string; ipc?: string; pid?: string } {
+    const of = (id: string, what: string, ns: 'net' | 'ipc' | 'pid'): string => {
+      const other = this.d.store.get(id);
+      if (!other) throw notFound(`No such container: ${id}`);
+      if (other.state.status !== 'running' && other.state.status !== 'paused') {
+        throw conflict(`cannot join ${what} of a non running container: ${id}`);
+      }
+      return ns === 'net' && other.state.network ? other.state.network.sandbox : `/proc/${other.state.pid}/ns/${ns}`;
+    };
+    const out: { network?: string; ipc?: string; pid?: string } = {};
+    const net = rec.spec.network;
+    if (netns) out.network = netns;
+    else if (net.kind === 'container') out.network = of(net.id, 'network', 'net');
+    const ipc = rec.spec.host.ipcMode;
+    if (ipc.startsWith('container:')) out.ipc = of(ipc.slice('container:'.length), 'IPC', 'ipc');
+    const pid = rec.spec.host.pidMode ?? '';
+    if (pid.startsWith('container:')) out.pid = of(pid.slice('container:'.length), 'PID', 'pid');
+    return out;
   }
 
   /** What exec processes and create-time checks need to know of the host. */

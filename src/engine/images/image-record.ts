@@ -14,6 +14,8 @@ export interface LayerRecord {
   contentSize: number;
   /** The blob this layer came as (compressed or not), when the content store holds it. */
   blob?: Descriptor;
+  /** A gzip of an uncompressed blob, made by a push and kept so the next push sends it again. */
+  compressed?: Descriptor;
 }
 
 export interface ImageRecord {

@@ -128,6 +128,20 @@ export class ImageService {
     return ids[0] === undefined ? undefined : this.store.get(ids[0]);
   }
 
+  /** Every image record (the push looks for a compressed blob of a layer among them). */
+  records(): ImageRecord[] {
+    return this.store.list();
+  }
+
+  /** The tags of a repository that name an image here (`push` without a tag). */
+  tagsOf(repo: Reference): string[] {
+    const prefix = `${fullName(repo)}:`;
+    return this.store
+      .references()
+      .filter((r) => r.startsWith(prefix) && !r.includes('@'))
+      .map((r) => r.slice(prefix.length));
+  }
+
   summary(rec: ImageRecord, containers = -1): ImageSummary {
     const tags: string[] = [];
     const digests: string[] = [];

@@ -1,19 +1,38 @@
-// Images in and out of the engine as archives: load, save, import (pull and push join later).
-// Kept apart from ImageService, which only catalogues what is already here. The modules doing
-// the work load on first use: an idle daemon does not need them (docs/performance.md, memory).
+// Images in and out of the engine: archives (load, save, import) and registries (pull, push,
+// login). Kept apart from ImageService, which only catalogues what is already here. The modules
+// doing the work load on first use: an idle daemon does not need them (docs/performance.md,
+// memory).
 
 import type { Readable } from 'node:stream';
+import type { Reference } from '../../core/reference.js';
+import type { RegistryCredentials } from '../../remote/registry-auth.js';
+import type { RegistryClient } from '../../remote/registry-client.js';
 import type { ImageCreateDeps, LoadOptions, LoadResult } from './image-loader.js';
 import type { ImportOptions } from './image-importer.js';
+import type { PullOptions, PullResult } from './image-puller.js';
+import type { PushOptions } from './image-pusher.js';
 import type { ImageRecord } from './image-record.js';
+
+export type { RegistryCredentials };
 
 export interface SaveHandle {
   readonly names: string[];
   stream(opts?: { signal?: AbortSignal }): Readable;
 }
 
+export interface RemoteDeps {
+  registry: RegistryClient;
+  /** daemon.json `max-concurrent-downloads` (Docker's default 3). */
+  maxConcurrentDownloads: number;
+  /** daemon.json `max-concurrent-uploads` (Docker's default 5). */
+  maxConcurrentUploads: number;
+}
+
 export class ImageTransfer {
-  constructor(private readonly deps: ImageCreateDeps) {}
+  constructor(
+    private readonly deps: ImageCreateDeps,
+    private readonly remote: RemoteDeps,
+  ) {}
 
   async load(input: Readable, opts: LoadOptions = {}): Promise<LoadResult> {
     const { loadImages } = await import('./image-loader.js');
@@ -33,5 +52,20 @@ export class ImageTransfer {
   async import(input: Readable, opts: ImportOptions = {}): Promise<ImageRecord> {
     const { importImage } = await import('./image-importer.js');
     return importImage(this.deps, input, opts);
+  }
+
+  async pull(ref: Reference, opts: PullOptions): Promise<PullResult> {
+    const { pullImage } = await import('./image-puller.js');
+    return pullImage({ ...this.deps, ...this.remote }, ref, opts);
+  }
+
+  async push(name: Reference, opts: PushOptions = {}): Promise<void> {
+    const { pushImage } = await import('./image-pusher.js');
+    return pushImage({ ...this.deps, ...this.remote }, name, opts);
+  }
+
+  /** `POST /auth`: checks the credentials against the registry that serves `domain`. */
+  async login(domain: string, creds: RegistryCredentials, signal?: AbortSignal): Promise<{ identityToken?: string }> {
+    return this.remote.registry.login(domain, creds, signal);
   }
 }

@@ -2,7 +2,7 @@
 // buffers (configs, manifests). A blob that is already present counts as written.
 
 import type { Readable } from 'node:stream';
-import type { ContentIngester, IngestManager } from '../../content/content-store.js';
+import type { ContentIngester, ContentManager, ContentWriter, IngestManager } from '../../content/content-store.js';
 import { type Digest, sha256Digest } from '../../core/digest.js';
 import { EngineError, kindOf } from '../../core/errors.js';
 import { UnsupportedCompressionError, decompressed } from '../../util/streams.js';
@@ -16,6 +16,43 @@ export interface IngestResult {
   data?: Buffer;
 }
 
+/**
+ * Network and tar chunks are small (16–64 KiB); writing them in ~1 MiB batches saves a
+ * thread-pool round trip per chunk. `flush()` writes what is pending (also before a writer
+ * is closed to be resumed: every byte received should count).
+ */
+export class BatchedWriter {
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+
+  constructor(private readonly w: Pick<ContentWriter, 'write'>) {}
+
+  /** Bytes received and not yet written. */
+  get pendingBytes(): number {
+    return this.#pendingBytes;
+  }
+
+  /** Adds a chunk; resolves true when that wrote a batch. */
+  async add(chunk: Buffer): Promise<boolean> {
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    if (this.#pendingBytes < WRITE_BATCH) return false;
+    await this.flush();
+    return true;
+  }
+
+  /** Writes what is pending; resolves with the number of bytes written. */
+  async flush(): Promise<number> {
+    if (this.#pendingBytes === 0) return 0;
+    const n = this.#pendingBytes;
+    const batch = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, n);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    await this.w.write(batch);
+    return n;
+  }
+}
+
 export async function ingestStream(
   content: ContentIngester & IngestManager,
   ref: string,
@@ -26,27 +63,15 @@ export async function ingestStream(
   let chunks: Buffer[] | undefined = keepUpTo > 0 ? [] : undefined;
   let size = 0;
   const w = await content.writer(ref);
-  // Network and tar chunks are small (16–64 KiB); writing them in ~1 MiB batches saves a
-  // thread-pool round trip per chunk.
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const flush = async (): Promise<void> => {
-    if (pendingBytes === 0) return;
-    const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    await w.write(batch);
-  };
+  const batches = new BatchedWriter(w);
   try {
     for await (const chunk of source) {
       size += chunk.length;
       if (chunks && size > keepUpTo) chunks = undefined;
       chunks?.push(chunk);
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes >= WRITE_BATCH) await flush();
+      await batches.add(chunk);
     }
-    await flush();
+    await batches.flush();
     const digest = w.digest();
     try {
       await w.commit(opts.expectedSize === undefined ? {} : { size: opts.expectedSize });
@@ -58,6 +83,17 @@ export async function ingestStream(
     return result;
   } catch (err) {
     await content.abort(ref).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Whether the content store holds the blob. */
+export async function hasBlob(content: ContentManager, digest: Digest): Promise<boolean> {
+  try {
+    await content.info(digest);
+    return true;
+  } catch (err) {
+    if (kindOf(err) === 'not-found') return false;
     throw err;
   }
 }

@@ -4,7 +4,7 @@
 // a bad layer never leaves a snapshot under a chain ID that does not hold that layer.
 
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform, pipeline } from 'node:stream';
 import type { ContentProvider } from '../../content/content-store.js';
 import { chainIds, type Digest } from '../../core/digest.js';
 import { EngineError, kindOf } from '../../core/errors.js';
@@ -42,6 +42,8 @@ export interface UnpackProgress {
   /** A layer starts (`reused` when its snapshot exists already). */
   start?(index: number, chainId: Digest, reused: boolean): void;
   bytes?(index: number, chainId: Digest, uncompressed: number): void;
+  /** Bytes of the layer's blob read so far (compressed, when it is): what pull's bar shows. */
+  read?(index: number, chainId: Digest, blobBytes: number): void;
   done?(index: number, chainId: Digest): void;
 }
 
@@ -116,7 +118,8 @@ interface LayerSizes {
   contentSize: number;
 }
 
-async function committedSizes(sn: Snapshotter, chainId: Digest): Promise<LayerSizes | undefined> {
+/** The sizes of a committed layer snapshot, or undefined when it is not unpacked here. */
+export async function committedSizes(sn: Snapshotter, chainId: Digest): Promise<LayerSizes | undefined> {
   try {
     const info = await sn.stat(chainId);
     if (info.kind !== 'committed') return undefined;
@@ -152,7 +155,7 @@ async function unpackOne(
     if (opts.signal) applyOpts.signal = opts.signal;
     // An uncompressed blob named by its diff ID was verified when the content store took it.
     if (compression === 'none' && blob.digest === diffId) applyOpts.trustedDigest = diffId;
-    const result = await deps.applyLayer(mounts, reader.stream(), applyOpts);
+    const result = await deps.applyLayer(mounts, countedStream(reader.stream(), opts.progress?.read, index, chainId), applyOpts);
     if (result.diffId !== diffId) {
       throw new EngineError(
         'invalid-argument',
@@ -177,4 +180,24 @@ async function unpackOne(
     await deps.snapshotter.remove(key).catch(() => undefined);
     throw err;
   }
+}
+
+/** The blob's stream, reporting bytes read when someone listens. */
+function countedStream(
+  source: Readable,
+  onRead: UnpackProgress['read'],
+  index: number,
+  chainId: Digest,
+): Readable {
+  if (!onRead) return source;
+  let n = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      n += chunk.length;
+      onRead(index, chainId, n);
+      done(null, chunk);
+    },
+  });
+  // pipeline() carries an error either way and destroys both when the applier stops early.
+  return pipeline(source, counter, () => undefined);
 }

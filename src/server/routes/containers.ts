@@ -314,7 +314,25 @@ function statsWire(
         }
       : {},
     storage_stats: {},
-    networks: {},
+    ...(cur && Object.keys(cur.networks).length > 0
+      ? {
+          networks: Object.fromEntries(
+            Object.entries(cur.networks).map(([name, n]) => [
+              name,
+              {
+                rx_bytes: n.rxBytes,
+                rx_packets: n.rxPackets,
+                rx_errors: n.rxErrors,
+                rx_dropped: n.rxDropped,
+                tx_bytes: n.txBytes,
+                tx_packets: n.txPackets,
+                tx_errors: n.txErrors,
+                tx_dropped: n.txDropped,
+              },
+            ]),
+          ),
+        }
+      : {}),
   };
 }
 

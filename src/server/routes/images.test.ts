@@ -108,9 +108,31 @@ describe('image names with slashes and colons reach the backend exactly', () => 
     }
   });
 
-  test('POST /images/reg:5000/a/b:tag/push → 501 for now', async () => {
-    const { app } = createFakeServer();
-    assertErrorResponse(await app.inject({ method: 'POST', url: '/images/reg:5000/a/b:tag/push' }), 501, /not implemented/);
+  test('POST /images/reg:5000/a/b/push?tag=t pushes that tag with the decoded X-Registry-Auth', async () => {
+    const { app, fake } = createFakeServer();
+    const auth = Buffer.from(JSON.stringify({ username: 'u', password: 'p', serveraddress: 'reg:5000' })).toString('base64url');
+    const res = await app.inject({ method: 'POST', url: '/images/reg:5000/a/b/push?tag=t', headers: { 'x-registry-auth': auth } });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(jsonLines(res.body), [{ status: 'The push refers to repository [docker.io/library/alpine]' }]);
+    const got = fake.imageTransfer.lastPush;
+    assert.deepEqual(got?.name, { domain: 'reg:5000', path: 'a/b' });
+    assert.equal(got?.opts.tag, 't');
+    assert.deepEqual(got?.opts.credentials, { username: 'u', password: 'p' });
+  });
+
+  test('a push failing after its first message reports the error in-band', async () => {
+    const { app, fake } = createFakeServer();
+    fake.imageTransfer.pushScript = {
+      progress: [{ status: 'The push refers to repository [docker.io/library/foo]' }],
+      error: new EngineError('not-found', 'An image does not exist locally with the tag: foo'),
+    };
+    const res = await app.inject({ method: 'POST', url: '/images/foo/push?tag=latest', headers: { 'x-registry-auth': 'e30=' } });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(jsonLines(res.body)[1], {
+      errorDetail: { message: 'An image does not exist locally with the tag: foo' },
+      error: 'An image does not exist locally with the tag: foo',
+    });
+    assert.equal(fake.imageTransfer.lastPush?.opts.credentials, undefined);
   });
 });
 
@@ -389,10 +411,33 @@ describe('POST /images/create', () => {
     assertErrorResponse(await app.inject({ method: 'POST', url: '/images/create?repo=x' }), 400, 'fromImage or fromSrc is required');
   });
 
-  test('fromImage (pull) → 501 for now', async () => {
+  test('fromImage pulls the tag for the platform asked for', async () => {
     const { app, fake } = createFakeServer();
-    assertErrorResponse(await app.inject({ method: 'POST', url: '/images/create?fromImage=alpine&tag=latest' }), 501, /not implemented/);
+    const res = await app.inject({ method: 'POST', url: '/images/create?fromImage=docker.io/library/alpine&tag=3.19&platform=linux/arm64/v8' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(jsonLines(res.body), [{ status: 'Pulling from library/alpine', id: 'latest', progressDetail: {} }]);
+    const got = fake.imageTransfer.lastPull;
+    assert.deepEqual(got?.ref, { domain: 'docker.io', path: 'library/alpine', tag: '3.19' });
+    assert.deepEqual(got?.opts.platform, { os: 'linux', architecture: 'arm64', variant: 'v8' });
+    assert.equal(got?.opts.platformRequested, true);
+    assert.equal(got?.opts.allTags, undefined);
     assert.equal(fake.imageTransfer.lastImport, undefined);
+  });
+
+  test('fromImage without a tag pulls all tags; a digest in tag pulls by digest', async () => {
+    const { app, fake } = createFakeServer();
+    await app.inject({ method: 'POST', url: '/images/create?fromImage=reg:5000/a/b' });
+    assert.equal(fake.imageTransfer.lastPull?.opts.allTags, true);
+    assert.equal(fake.imageTransfer.lastPull?.opts.platformRequested, undefined);
+    await app.inject({ method: 'POST', url: `/images/create?fromImage=reg:5000/a/b&tag=sha256:${HEX}` });
+    assert.deepEqual(fake.imageTransfer.lastPull?.ref, { domain: 'reg:5000', path: 'a/b', digest: `sha256:${HEX}` });
+    assert.equal(fake.imageTransfer.lastPull?.opts.allTags, undefined);
+  });
+
+  test('a pull that fails before its first message answers with the status of the error', async () => {
+    const { app, fake } = createFakeServer();
+    fake.imageTransfer.pullScript = { progress: [], error: new EngineError('not-found', 'manifest for x:y not found: manifest unknown: manifest unknown') };
+    assertErrorResponse(await app.inject({ method: 'POST', url: '/images/create?fromImage=x&tag=y' }), 404, /manifest unknown/);
   });
 
   test('fromSrc as a URL → 501', async () => {

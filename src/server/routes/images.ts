@@ -4,7 +4,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EngineError } from '../../core/errors.js';
 import type { ProgressEvent } from '../../core/progress.js';
-import { parsePlatform } from '../../oci/platform.js';
+import { isNameOnly, parseNormalizedNamed, parsePullReference } from '../../core/reference.js';
+import { type Platform, hostPlatform, parsePlatform } from '../../oci/platform.js';
+import { decodeRegistryAuth } from '../convert/registry-auth.js';
 import {
   toDeleteItemsWire,
   toHistoryWire,
@@ -55,13 +57,24 @@ export function registerImageRoutes(app: FastifyInstance, ctx: RouteContext): vo
     if (fromSrc === undefined && fromImage === undefined) {
       throw new EngineError('invalid-argument', 'fromImage or fromSrc is required');
     }
+    const platform = str(q, 'platform');
     if (fromSrc === undefined) {
-      throw new EngineError('not-implemented', 'pulling images from a registry is not implemented yet in berth');
+      // A name without tag or digest pulls every tag, as moby does (`pull -a` sends that).
+      const ref = parsePullReference(fromImage ?? '', str(q, 'tag'));
+      const credentials = decodeRegistryAuth(req.headers['x-registry-auth']);
+      const target: Platform = platform ? parsePlatform(platform) : hostPlatform();
+      await jsonStream(req, reply, ctx, async (progress, signal) => {
+        const opts: Parameters<typeof imageTransfer.pull>[1] = { platform: target, signal, progress };
+        if (platform) opts.platformRequested = true;
+        if (isNameOnly(ref)) opts.allTags = true;
+        if (credentials) opts.credentials = credentials;
+        await imageTransfer.pull(ref, opts);
+      });
+      return;
     }
     if (fromSrc !== '-') {
       throw new EngineError('not-implemented', 'importing from a URL is not supported; send the tarball as the request body (fromSrc=-)');
     }
-    const platform = str(q, 'platform');
     const repo = str(q, 'repo');
     const tag = str(q, 'tag');
     const message = str(q, 'message');
@@ -104,10 +117,19 @@ export function registerImageRoutes(app: FastifyInstance, ctx: RouteContext): vo
 
   app.post('/images/*', async (req, reply) => {
     const { name, action } = splitAction(req, ['tag', 'push']);
-    if (action === 'push') {
-      throw new EngineError('not-implemented', 'pushing images to a registry is not implemented yet in berth');
-    }
     const q = query(req);
+    if (action === 'push') {
+      const ref = parseNormalizedNamed(name);
+      const tag = str(q, 'tag') || ref.tag;
+      const credentials = decodeRegistryAuth(req.headers['x-registry-auth']);
+      await jsonStream(req, reply, ctx, async (progress, signal) => {
+        const opts: Parameters<typeof imageTransfer.push>[1] = { signal, progress };
+        if (tag) opts.tag = tag;
+        if (credentials) opts.credentials = credentials;
+        await imageTransfer.push(ref, opts);
+      });
+      return;
+    }
     const repo = str(q, 'repo');
     if (!repo) throw new EngineError('invalid-argument', 'repository name must have at least one component');
     await images.tag(name, repo, str(q, 'tag') || undefined);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
+import { EngineError } from '../../core/errors.js';
 import type { EngineEvent } from '../../engine/events/event-bus.js';
 import { IMAGE_ID, assertErrorResponse, createFakeServer, jsonLines } from '../testing/fake-backends.js';
 
@@ -183,4 +184,28 @@ describe('/events replays', () => {
       assertErrorResponse(await app.inject({ method: 'GET', url }), 400, message);
     });
   }
+});
+
+describe('POST /auth', () => {
+  test('checks the credentials against the registry the server address names', async () => {
+    const { app, fake } = createFakeServer();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/auth',
+      headers: { 'content-type': 'application/json' },
+      payload: { username: 'u', password: 'p', serveraddress: 'https://127.0.0.1:5000/v2/' },
+    });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { Status: 'Login Succeeded', IdentityToken: '' });
+    assert.deepEqual(fake.imageTransfer.lastLogin, { domain: '127.0.0.1:5000', creds: { username: 'u', password: 'p' } });
+    await app.inject({ method: 'POST', url: '/auth', headers: { 'content-type': 'application/json' }, payload: { username: 'u', password: 'p', serveraddress: 'https://index.docker.io/v1/' } });
+    assert.equal(fake.imageTransfer.lastLogin?.domain, 'docker.io');
+  });
+
+  test('wrong credentials → 401 with the registry words', async () => {
+    const { app, fake } = createFakeServer();
+    fake.imageTransfer.loginFail = new EngineError('unauthenticated', 'unauthorized: incorrect username or password');
+    const res = await app.inject({ method: 'POST', url: '/auth', headers: { 'content-type': 'application/json' }, payload: { username: 'u', password: 'x' } });
+    assertErrorResponse(res, 401, 'unauthorized: incorrect username or password');
+  });
 });

@@ -8,12 +8,13 @@ import { toImageSummaryWire } from '../convert/image.js';
 import { toVolumeUsageWire } from '../convert/volume.js';
 import { eventJson, toEventWire, toInfoWire, toVersionWire } from '../convert/system.js';
 import { JSON_CONTENT_TYPE } from '../errors.js';
-import { sendJson, startStream } from '../reply.js';
+import { type AuthConfigWire, loginDomain, toCredentials } from '../convert/registry-auth.js';
+import { requestSignal, sendJson, startStream } from '../reply.js';
 import { filters, query, str } from '../request.js';
 import type { RouteContext } from '../route-context.js';
 
 export function registerSystemRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { system, events, images, volumes } = ctx.backends;
+  const { system, events, images, imageTransfer, volumes } = ctx.backends;
 
   const ping = {
     'Cache-Control': 'no-cache, no-store, must-revalidate',
@@ -26,6 +27,14 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: RouteContext): v
   });
   app.head('/_ping', async (_req, reply) => {
     return reply.headers(ping).header('Content-Type', 'text/plain; charset=utf-8').header('Content-Length', '0').send();
+  });
+
+  // `docker login`: the daemon checks the credentials against the registry; the CLI stores them.
+  app.post('/auth', async (req, reply) => {
+    const body = (req.body ?? {}) as AuthConfigWire;
+    const creds = toCredentials(body) ?? {};
+    const result = await imageTransfer.login(loginDomain(body.serveraddress), creds, requestSignal(req, reply));
+    return sendJson(reply, { Status: 'Login Succeeded', IdentityToken: result.identityToken ?? '' });
   });
 
   app.get('/version', async (_req, reply) => sendJson(reply, toVersionWire(system.version())));

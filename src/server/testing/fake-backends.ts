@@ -17,6 +17,10 @@ import { pino } from 'pino';
 import type { Digest } from '../../core/digest.js';
 import type { ProgressEvent } from '../../core/progress.js';
 import { EventBus } from '../../engine/events/event-bus.js';
+import type { PullOptions, PullResult } from '../../engine/images/image-puller.js';
+import type { PushOptions } from '../../engine/images/image-pusher.js';
+import type { RegistryCredentials } from '../../engine/images/image-transfer.js';
+import type { Reference } from '../../core/reference.js';
 import type { ImportOptions } from '../../engine/images/image-importer.js';
 import type { LoadOptions, LoadResult } from '../../engine/images/image-loader.js';
 import type { ImageRecord } from '../../engine/images/image-record.js';
@@ -243,6 +247,31 @@ export class FakeImageTransfer implements ImageTransferBackend {
     this.lastImport = { body: await readAll(input), opts };
     await play(this.importScript, opts.progress);
     return sampleDetails().record;
+  }
+
+  pullScript: FakeStreamScript = { progress: [{ status: 'Pulling from library/alpine', id: 'latest' }] };
+  pushScript: FakeStreamScript = { progress: [{ status: 'The push refers to repository [docker.io/library/alpine]' }] };
+  /** Thrown by login() when set. */
+  loginFail: unknown = undefined;
+  lastPull?: { ref: Reference; opts: PullOptions };
+  lastPush?: { name: Reference; opts: PushOptions };
+  lastLogin?: { domain: string; creds: RegistryCredentials };
+
+  async pull(ref: Reference, opts: PullOptions): Promise<PullResult> {
+    this.lastPull = { ref, opts };
+    await play(this.pullScript, opts.progress);
+    return { images: [] };
+  }
+
+  async push(name: Reference, opts: PushOptions): Promise<void> {
+    this.lastPush = { name, opts };
+    await play(this.pushScript, opts.progress);
+  }
+
+  async login(domain: string, creds: RegistryCredentials): Promise<{ identityToken?: string }> {
+    this.lastLogin = { domain, creds };
+    if (this.loginFail !== undefined) throw this.loginFail;
+    return {};
   }
 }
 

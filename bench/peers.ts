@@ -1,0 +1,158 @@
+// berth next to Docker (issue 7): Debian's dockerd 20.10 with its containerd, started by the
+// bench on its own data root, exec root, socket and cgroup parent, with no bridge and no
+// iptables (so it changes nothing of the host's network and leaves no rules behind), and the
+// same workloads against it and against berthd with the same docker CLI 28, in alternated
+// pairs. Stopped by PID; its mounts and cgroups are removed.
+
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DOCKERD, dockerdArgs } from '../test/helpers/dockerd.js';
+import { CLI_JS, type Daemon, type Row, call, rssKiB, sh, startDaemon, timeCmd } from './common.js';
+
+export const DOCKER = '/usr/local/bin/docker';
+export const PEER_WORKLOADS = ['vs-docker'];
+
+export interface Dockerd {
+  child: ChildProcess;
+  host: string;
+  socket: string;
+  env: NodeJS.ProcessEnv;
+  /** dockerd and the containerd it manages. */
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+export function dockerdMissing(): string | undefined {
+  if (!existsSync(DOCKERD)) return `${DOCKERD} is not installed (Debian package docker.io)`;
+  if (!existsSync(DOCKER)) return `${DOCKER} is not installed`;
+  return undefined;
+}
+
+export async function startDockerd(dir: string, opts: { insecureRegistry?: string } = {}): Promise<Dockerd> {
+  mkdirSync(dir, { recursive: true });
+  const sock = join(dir, 'docker.sock');
+  const cgroupParent = `berth-bench-dockerd-${process.pid}`;
+  const args = [...dockerdArgs(dir, cgroupParent), ...(opts.insecureRegistry ? ['--insecure-registry', opts.insecureRegistry] : [])];
+  const child = spawn(DOCKERD, args, { stdio: 'ignore' });
+  const env = { ...process.env, DOCKER_HOST: `unix://${sock}`, DOCKER_CONFIG: join(dir, 'docker-config') };
+  mkdirSync(env.DOCKER_CONFIG, { recursive: true });
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`dockerd exited (${child.exitCode})`);
+    if (spawnSync(DOCKER, ['version'], { env, stdio: 'ignore' }).status === 0) break;
+    if (i > 300) throw new Error('dockerd did not answer');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const children = (pid: number): number[] => spawnSync('pgrep', ['-P', String(pid)]).stdout.toString().trim().split('\n').filter(Boolean).map(Number);
+  return {
+    child,
+    host: env.DOCKER_HOST,
+    socket: sock,
+    env,
+    pids: () => [child.pid!, ...children(child.pid!).filter((p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'containerd')],
+    stop: async () => {
+      const ids = spawnSync(DOCKER, ['ps', '-aq'], { env }).stdout.toString().trim().split('\n').filter(Boolean);
+      if (ids.length > 0) spawnSync(DOCKER, ['rm', '-f', ...ids], { env, stdio: 'ignore' });
+      if (child.exitCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+        .split('\n')
+        .map((l) => l.split(' ')[4])
+        .filter((m): m is string => m !== undefined && m.startsWith(dir));
+      for (const m of mounts.reverse()) spawnSync('umount', [m]);
+      for (const controller of readdirSync('/sys/fs/cgroup')) {
+        const cg = join('/sys/fs/cgroup', controller, cgroupParent);
+        if (existsSync(cg)) spawnSync('find', [cg, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']);
+      }
+    },
+  };
+}
+
+/** A running container's monitor processes: conmon for berth, containerd-shim for Docker. */
+function monitors(comm: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .map(Number)
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/comm`, 'utf8').trim().startsWith(comm);
+      } catch {
+        return false;
+      }
+    });
+}
+
+export async function benchVsDocker(root: string, quick: boolean, rows: Row[]): Promise<void> {
+  const missing = dockerdMissing();
+  if (missing) {
+    console.error(`vs-docker: skipped (${missing})`);
+    return;
+  }
+  const b: Daemon = await startDaemon(join(root, 'vs-berthd'));
+  const bEnv = { ...process.env, DOCKER_HOST: b.host, DOCKER_CONFIG: join(root, 'vs-docker-config') };
+  mkdirSync(bEnv.DOCKER_CONFIG, { recursive: true });
+  let d: Dockerd | undefined;
+  try {
+    sh(CLI_JS, ['-H', b.host, 'image', 'seed']);
+    const idleBerth = rssKiB(b.child.pid!);
+    d = await startDockerd(join(root, 'vs-dockerd'));
+    // The same image in both: berth's busybox, saved by berthd and loaded into dockerd.
+    const tar = join(root, 'busybox.tar');
+    sh(DOCKER, ['save', '-o', tar, 'busybox'], bEnv);
+    sh(DOCKER, ['load', '-q', '-i', tar], d.env);
+    const idleDocker = d.pids().reduce((s, p) => s + rssKiB(p), 0);
+    const envs: [NodeJS.ProcessEnv, NodeJS.ProcessEnv] = [bEnv, d.env];
+    const n = quick ? 3 : 10;
+    /** Alternated pairs (berth, Docker, Docker, berth, …) of a timed command after 2 warm-ups. */
+    const pairs = (args: string[]): [number[], number[]] => {
+      const out: [number[], number[]] = [[], []];
+      for (let i = 0; i < 2; i++) for (const e of envs) timeCmd(DOCKER, args, e);
+      for (let i = 0; i < n; i++) {
+        for (const k of i % 2 ? [1, 0] : [0, 1]) out[k as 0 | 1].push(timeCmd(DOCKER, args, envs[k as 0 | 1]));
+      }
+      return out;
+    };
+    const row = (workload: string, [bt, dt]: [number[], number[]], target: string, extra = ''): void => {
+      rows.push({ workload: `vs Docker: ${workload}`, unit: 's', berth: bt, baseline: dt, baselineName: 'dockerd 20.10', target, extra });
+    };
+    row('run --rm --network none busybox true', pairs(['run', '--rm', '--network', 'none', 'busybox', 'true']), '≤ 0.25');
+    // create + start -a + rm, as one timed shell line each.
+    const cycle = (e: NodeJS.ProcessEnv): number =>
+      timeCmd('sh', ['-c', `id=$(${DOCKER} create --network none busybox true) && ${DOCKER} start -a $id && ${DOCKER} rm $id >/dev/null`], e);
+    const cyc: [number[], number[]] = [[], []];
+    for (let i = 0; i < n; i++) for (const k of i % 2 ? [1, 0] : [0, 1]) cyc[k as 0 | 1].push(cycle(envs[k as 0 | 1]));
+    row('create + start -a + rm', cyc, '≤ 0.3');
+    for (const e of envs) sh(DOCKER, ['run', '-d', '--name', 'exec-target', '--network', 'none', 'busybox', 'sleep', '600'], e);
+    row('exec true', pairs(['exec', 'exec-target', 'true']), '≤ 0.6');
+    for (const e of envs) sh(DOCKER, ['rm', '-f', 'exec-target'], e);
+    // Per running container: 20 × sleep, the monitors' RSS divided by 20.
+    const count = 20;
+    const before = [monitors('conmon').length, monitors('containerd-shim').length];
+    for (const e of envs) for (let i = 0; i < count; i++) sh(DOCKER, ['run', '-d', '--network', 'none', 'busybox', 'sleep', '600'], e);
+    // Monitors of containers other than ours (another daemon's) would skew this: count only new ones.
+    const perContainer = (comm: string, had: number): number => {
+      const pids = monitors(comm).slice(had);
+      return pids.reduce((s, p) => s + rssKiB(p), 0) / 1024 / Math.max(1, pids.length);
+    };
+    const berthPer = perContainer('conmon', before[0]!);
+    const dockerPer = perContainer('containerd-shim', before[1]!);
+    rows.push({ workload: `vs Docker: per running container RSS (${count} × sleep)`, unit: 'MiB', berth: [berthPer], baseline: [dockerPer], baselineName: 'containerd-shim', target: '≤ 0.2' });
+    rows.push({ workload: 'vs Docker: daemon idle RSS', unit: 'MiB', berth: [idleBerth / 1024], baseline: [idleDocker / 1024], baselineName: 'dockerd + containerd', target: '≤ 0.55' });
+    for (const e of envs) {
+      const ids = sh(DOCKER, ['ps', '-q'], e).trim().split('\n').filter(Boolean);
+      if (ids.length > 0) sh(DOCKER, ['rm', '-f', ...ids], e);
+    }
+    // ps -a with many containers (created, never started).
+    const many = quick ? 100 : 1000;
+    for (const socket of [b.socket, d.socket]) {
+      for (let i = 0; i < many; i++) await call(socket, 'POST', '/containers/create', { json: { Image: 'busybox', Cmd: ['true'] } });
+    }
+    row(`ps -a with ${many} containers`, pairs(['ps', '-a']), '≤ 0.5');
+  } finally {
+    await d?.stop();
+    await b.stop();
+  }
+}
