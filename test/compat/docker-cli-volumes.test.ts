@@ -142,6 +142,11 @@ test('docker CLI: named and anonymous volumes', { skip, timeout: 120_000 }, asyn
   await t.test('--mount: volume-subpath, volume-opt; a restarted daemon still unmounts at the last exit', async () => {
     await ok(d, ['run', '--rm', '--mount', 'type=volume,source=sub,target=/s', 'busybox', 'mkdir', '-p', '/s/inner/x']);
     assert.equal(await ok(d, ['run', '--rm', '--mount', 'type=volume,source=sub,target=/in,volume-subpath=inner', 'busybox', 'ls', '/in']), 'x\n');
+    // A symlink in the volume does not lead a subpath mount out to the host.
+    await ok(d, ['run', '--rm', '-v', 'sub:/s', 'busybox', 'ln', '-s', '/', '/s/esc']);
+    const esc = await docker(d, ['run', '--rm', '--mount', 'type=volume,source=sub,target=/in,volume-subpath=esc/etc', 'busybox', 'true']);
+    assert.notEqual(esc.code, 0);
+    assert.match(esc.stderr, /no such file or directory inside the volume/);
     await ok(d, ['run', '-d', '--name', 'long', '--mount', 'type=volume,source=vt,target=/t,volume-opt=type=tmpfs,volume-opt=device=tmpfs', 'busybox', 'sleep', '60']);
     const path = join(d.dataRoot, 'volumes', 'vt', '_data');
     assert.equal(mountedAt(path), 'tmpfs');

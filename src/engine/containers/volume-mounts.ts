@@ -6,7 +6,7 @@
 // owners and modes kept (Docker's copy-up), unless the mount says nocopy.
 
 import { execFile } from 'node:child_process';
-import { lstat, mkdir, readdir, rmdir, utimes } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rmdir, stat, utimes } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { invalidArgument, kindOf } from '../../core/errors.js';
@@ -117,9 +117,10 @@ export async function populateVolumes(
           await mountAll(rootfs.mounts, rootfs.scratch);
           mounted = true;
         }
-        const src = join(rootfs.scratch, m.destination);
-        // Only a real directory is copied: a symlink in the image could point anywhere on the host.
-        if (!(await lstat(src).catch(() => undefined))?.isDirectory()) return;
+        // Symlinks on the way are followed only while they stay inside the root filesystem: an
+        // image's `/data -> /` would otherwise copy the host's files into the volume.
+        const src = await resolveBeneath(rootfs.scratch, m.destination);
+        if (!src || !(await stat(src)).isDirectory()) return;
         await execFileAsync('cp', ['-a', '--', `${src}/.`, `${path}/`]);
         // moby copies the directory's owner and mode onto the volume, not its times.
         const now = new Date();
@@ -143,9 +144,11 @@ export async function mountVolumes(rec: ContainerRecord, volumes: VolumeService)
       done.push(m);
       let source = path;
       if (m.subpath) {
-        source = join(path, m.subpath);
-        const st = await lstat(source).catch(() => undefined);
-        if (!st?.isDirectory() && !st?.isFile()) throw invalidArgument(`cannot access path ${source}: no such file or directory`);
+        // A symlink inside the volume must not lead the mount out of it.
+        const inside = await resolveBeneath(path, m.subpath);
+        const st = inside ? await stat(inside) : undefined;
+        if (!inside || (!st?.isDirectory() && !st?.isFile())) throw invalidArgument(`cannot access path ${join(path, m.subpath)}: no such file or directory inside the volume`);
+        source = inside;
       }
       out.push({ destination: m.destination, type: 'bind', source, options: ['rbind', 'rprivate', ...(m.readOnly ? ['ro'] : [])] });
     }
@@ -158,6 +161,13 @@ export async function mountVolumes(rec: ContainerRecord, volumes: VolumeService)
 
 export async function releaseVolumes(rec: ContainerRecord, volumes: VolumeService): Promise<void> {
   for (const m of rec.volumes ?? []) await volumes.unmount(m.name, rec.id);
+}
+
+/** `rel` below `root` with its symlinks resolved, if that exists and stays below `root`. */
+export async function resolveBeneath(root: string, rel: string): Promise<string | undefined> {
+  const [base, found] = await Promise.all([realpath(root), realpath(join(root, rel)).catch(() => undefined)]);
+  if (found === undefined) return undefined;
+  return found === base || found.startsWith(`${base}/`) ? found : undefined;
 }
 
 async function isEmptyDir(path: string): Promise<boolean> {
