@@ -2,7 +2,7 @@
 // nothing is mounted): names, create-or-get, in-use refusals, list filters, prune rules, usage.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -61,8 +61,11 @@ describe('VolumeService', () => {
     assert.equal(JSON.parse(await readFile(join(root, 'data', 'volume.json'), 'utf8')).name, 'data');
     assert.deepEqual((await volumes.create(req('data'))).labels, { a: '1' });
     assert.deepEqual(events.recent().map((e) => [e.action, e.actor.id, e.actor.attributes.driver]), [['create', 'data', 'local'], ['create', 'data', 'local']]);
+    await mkdir(join(root, 'half-made', '_data'), { recursive: true });
     const reopened = new VolumeService(await VolumeStore.open(root), new Map([['local', new LocalDriver(root)]]), events, pino({ level: 'silent' }));
     assert.equal(reopened.inspect('data').name, 'data');
+    // A directory without its record is a create a crash cut short: gone at the next start.
+    await assert.rejects(stat(join(root, 'half-made')), { code: 'ENOENT' });
   });
 
   test('refuses bad names, unknown drivers and options with dockerd words', async () => {

@@ -7,6 +7,7 @@ import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../../core/errors.js';
 import { isTempName, writeJsonAtomic } from '../../util/atomic-write.js';
+import { mountPointsUnder } from '../../util/mounts.js';
 
 /** The label Docker 23+ puts on anonymous volumes; `volume prune` keeps to those by default. */
 export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
@@ -39,7 +40,10 @@ export class VolumeStore {
       try {
         text = await readFile(join(dir, RECORD), 'utf8');
       } catch {
-        continue; // a volume whose create did not finish: its directory goes with the next create or rm
+        // A volume whose create did not finish (the driver made its directory, the record was
+        // never written): it goes, unless something is mounted there (never delete through one).
+        if ((await mountPointsUnder(dir)).length === 0) await rm(dir, { recursive: true, force: true });
+        continue;
       }
       try {
         const rec = JSON.parse(text) as VolumeRecord;
