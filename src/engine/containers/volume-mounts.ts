@@ -37,7 +37,7 @@ export async function resolveVolumes(
   find: (ref: string) => ContainerRecord,
 ): Promise<ResolvedVolumes> {
   const plan = planMounts(spec.host.binds, spec.host.mounts);
-  const taken = new Set([...plan.points.map((p) => posix.normalize(p.destination)), ...Object.keys(spec.host.tmpfs).map(clean)]);
+  const taken = new Set([...plan.points.map((p) => clean(p.destination)), ...Object.keys(spec.host.tmpfs).map(clean)]);
   const out: ResolvedVolumes = { mounts: [], created: [] };
   try {
     for (const v of plan.volumes) {
