@@ -4,7 +4,7 @@
 // events, and no mount left behind (startDaemon checks that when the test ends).
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeTar } from '../helpers/archives.js';
@@ -73,15 +73,19 @@ test('docker CLI: named and anonymous volumes', { skip, timeout: 120_000 }, asyn
       { name: 'data/file', data: 'from the image\n', mode: 0o640, uid: 1234, gid: 5678 },
     ]);
     await ok(d, ['import', '--change', 'VOLUME /data', '-', 'withvol:latest'], tar);
-    await ok(d, ['create', '--name', 'holder', 'withvol', '/none']);
+    const hostDir = join(d.dir, 'bound');
+    mkdirSync(hostDir);
+    writeFileSync(join(hostDir, 'h'), 'from the host\n');
+    await ok(d, ['create', '--name', 'holder', '-v', `${hostDir}:/hb`, 'withvol', '/none']);
     const holder = JSON.parse(await ok(d, ['inspect', 'holder']))[0];
-    const m = holder.Mounts[0];
+    const m = holder.Mounts.find((x: { Type: string }) => x.Type === 'volume');
     assert.equal(m.Type, 'volume');
     assert.match(m.Name, /^[0-9a-f]{64}$/);
     assert.equal(m.Destination, '/data');
     assert.equal(m.Mode, '');
-    const out = await ok(d, ['run', '--rm', '--volumes-from', 'holder:ro', 'busybox', 'sh', '-c', 'cat /data/file; stat -c "%u:%g %a" /data/file /data; touch /data/x 2>&1 || true']);
-    assert.match(out, /^from the image\n1234:5678 640\n1234:5678 750\n.*Read-only file system/s);
+    // --volumes-from takes the holder's volumes and its binds, here read-only.
+    const out = await ok(d, ['run', '--rm', '--volumes-from', 'holder:ro', 'busybox', 'sh', '-c', 'cat /data/file /hb/h; stat -c "%u:%g %a" /data/file /data; touch /data/x 2>&1 || true; touch /hb/x 2>&1 || true']);
+    assert.match(out, /^from the image\nfrom the host\n1234:5678 640\n1234:5678 750\n.*Read-only file system.*Read-only file system/s);
     const vol = JSON.parse(await ok(d, ['volume', 'inspect', m.Name]))[0];
     assert.deepEqual(vol.Labels, { 'com.docker.volume.anonymous': '' });
     const missing = await docker(d, ['create', '--volumes-from', 'nope', 'busybox']);

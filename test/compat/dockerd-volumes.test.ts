@@ -41,7 +41,7 @@ test('volumes: berthd prints what dockerd prints', { skip: needsDockerd(), timeo
   await both(['volume', 'create', '-o', 'foo=bar', 'bad']);
   await both(['volume', 'create', 'x']);
   await both(['create', '--network', 'none', '-v', '/a:/s', '-v', '/b:/s', 'busybox']);
-  await both(['create', '--name', 'c1', '--network', 'none', '-v', 'plain:/p', '-v', 'n2:/n2:ro', '--mount', 'type=volume,source=m1,target=/m1,readonly', 'busybox', 'true']);
+  await both(['create', '--name', 'c1', '--network', 'none', '-v', `${d.dir}:/host:ro`, '-v', 'plain:/p', '-v', 'n2:/n2:ro', '--mount', 'type=volume,source=m1,target=/m1,readonly', 'busybox', 'true']);
   // Go ranges over the mount map in no fixed order: one mount a line, sorted.
   await both(['inspect', '-f', '{{range .Mounts}}{{json .}}{{"\\n"}}{{end}}', 'c1'], true);
   await both(['create', '--name', 'c2', '--network', 'none', '--volumes-from', 'c1:rw', 'busybox', 'true']);

@@ -3,6 +3,7 @@
 
 import type { Digest } from '../../core/digest.js';
 import type { ContainerSpec } from './spec/container-spec.js';
+import type { MountPoint } from './spec/binds.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -81,6 +82,8 @@ export interface ContainerRecord {
   runtime: string;
   /** Named and anonymous volumes, resolved at create (`-v`, `--mount`, image VOLUMEs, --volumes-from). */
   volumes?: VolumeMount[];
+  /** Bind mounts taken from other containers by --volumes-from (its own are in spec.host). */
+  inheritedBinds?: MountPoint[];
 }
 
 /** A volume mounted into a container. */

@@ -39,7 +39,7 @@ import { planMounts } from './spec/binds.js';
 import { buildContainerSpec } from './spec/merge.js';
 import { execProcess, ociResources, ociSpecJson, toOciSpec } from './spec/to-oci.js';
 import { resolveUser } from './spec/user.js';
-import { mountVolumes, populateVolumes, releaseVolumes, resolveVolumes } from './volume-mounts.js';
+import { inheritedBindMounts, mountVolumes, populateVolumes, releaseVolumes, resolveVolumes } from './volume-mounts.js';
 
 export interface ContainerSettings {
   defaultRuntime: string;
@@ -261,6 +261,7 @@ export class ContainerService {
         snapshotKey,
         runtime,
         ...(vols.mounts.length > 0 ? { volumes: vols.mounts } : {}),
+        ...(vols.binds.length > 0 ? { inheritedBinds: vols.binds } : {}),
       };
       await this.d.store.add(rec);
       this.d.volumes.forgetCreating(id);
@@ -423,7 +424,7 @@ export class ContainerService {
       cgroupParent: st.cgroupParent,
       cgroupVersion: st.cgroupVersion,
       arch: st.arch,
-      mounts: [...plan.mounts, ...volumeMounts],
+      mounts: [...plan.mounts, ...inheritedBindMounts(rec), ...volumeMounts],
       devices: Object.fromEntries(Object.entries(devices).map(([p, nodes]) => [p, nodes.map((n) => ({ ...n, pathOnHost: n.path }))])),
       ...(rec.spec.host.privileged ? { hostDevices: (await hostDevices()).map(({ path, type, major, minor, fileMode, uid, gid }) => ({ path, type, major, minor, fileMode, uid, gid })) } : {}),
       ...(st.availableCapabilities ? { availableCapabilities: st.availableCapabilities } : {}),

@@ -16,12 +16,14 @@ import { mountAll, unmountAll } from '../../runtime/rootfs-mount.js';
 import type { VolumeService } from '../volumes/volume-service.js';
 import type { ContainerRecord, VolumeMount } from './container-record.js';
 import type { ContainerSpec } from './spec/container-spec.js';
-import { planMounts } from './spec/binds.js';
+import { type MountPoint, planMounts } from './spec/binds.js';
 
 const execFileAsync = promisify(execFile);
 
 export interface ResolvedVolumes {
   mounts: VolumeMount[];
+  /** The bind mounts --volumes-from takes along. */
+  binds: MountPoint[];
   /** Anonymous volumes made for this container (removed again if its create fails). */
   created: string[];
 }
@@ -38,7 +40,7 @@ export async function resolveVolumes(
 ): Promise<ResolvedVolumes> {
   const plan = planMounts(spec.host.binds, spec.host.mounts);
   const taken = new Set([...plan.points.map((p) => clean(p.destination)), ...Object.keys(spec.host.tmpfs).map(clean)]);
-  const out: ResolvedVolumes = { mounts: [], created: [] };
+  const out: ResolvedVolumes = { mounts: [], binds: [], created: [] };
   try {
     for (const v of plan.volumes) {
       const d = v.name === ''
@@ -71,12 +73,19 @@ export async function resolveVolumes(
         if (kindOf(err) === 'not-found') throw invalidArgument((err as Error).message, err);
         throw err;
       }
+      // As moby copies a mount point for --volumes-from: writable only if it was and the mode
+      // says so (`:rw` does not make a read-only mount writable), no mode, no copy-up.
       for (const m of source.volumes ?? []) {
         if (taken.has(m.destination)) continue;
         taken.add(m.destination);
-        // As moby copies a mount point for --volumes-from: writable only if it was and the mode
-        // says so (`:rw` does not make a read-only mount writable), no mode, no copy-up.
         out.mounts.push({ ...m, readOnly: m.readOnly || mode === 'ro', mode: '', noCopy: true });
+      }
+      const ownBinds = planMounts(source.spec.host.binds, source.spec.host.mounts).points.filter((p) => p.type === 'bind');
+      for (const p of [...ownBinds, ...(source.inheritedBinds ?? [])]) {
+        const dest = clean(p.destination);
+        if (taken.has(dest)) continue;
+        taken.add(dest);
+        out.binds.push({ ...p, destination: dest, mode: '', rw: p.rw && mode !== 'ro' });
       }
     }
     for (const dest of Object.keys(spec.volumes).map(clean)) {
@@ -131,6 +140,16 @@ export async function populateVolumes(
     if (mounted) await unmountAll(rootfs.scratch);
     await rmdir(rootfs.scratch).catch(() => undefined);
   }
+}
+
+/** The OCI mounts of the binds --volumes-from took from other containers. */
+export function inheritedBindMounts(rec: ContainerRecord): OciMount[] {
+  return (rec.inheritedBinds ?? []).map((p) => ({
+    destination: p.destination,
+    type: 'bind',
+    source: p.source,
+    options: ['rbind', p.propagation || 'rprivate', ...(p.rw ? [] : ['ro'])],
+  }));
 }
 
 /** Mounts the container's volumes (the driver's part) and returns the OCI bind mounts; on failure what was mounted is released again. */

@@ -85,11 +85,11 @@ function endpointWire(rec: ContainerRecord, name: string): Record<string, unknow
   };
 }
 
-/** Mounts as Docker lists them: binds and tmpfs (validated at create, so they parse), then volumes. */
+/** Mounts as Docker lists them: binds and tmpfs (validated at create, so they parse), binds from --volumes-from, then volumes. */
 function mountsWire(rec: ContainerRecord): Record<string, unknown>[] {
   let points;
   try {
-    points = planMounts(rec.spec.host.binds, rec.spec.host.mounts).points;
+    points = [...planMounts(rec.spec.host.binds, rec.spec.host.mounts).points, ...(rec.inheritedBinds ?? [])];
   } catch {
     return [];
   }
