@@ -47,6 +47,8 @@ test('volumes: berthd prints what dockerd prints', { skip: needsDockerd(), timeo
   await both(['create', '--name', 'c2', '--network', 'none', '--volumes-from', 'c1:rw', 'busybox', 'true']);
   await both(['inspect', '-f', '{{range .Mounts}}{{json .}}{{"\\n"}}{{end}}', 'c2'], true);
   await both(['create', '--network', 'none', '--volumes-from', 'nope', 'busybox']);
+  await both(['ps', '-a', '--filter', 'volume=plain', '--format', '{{.Names}}'], true);
+  await both(['ps', '-a', '--filter', 'volume=/m1', '--filter', 'volume=nope', '--format', '{{.Names}}'], true);
   await both(['start', '-a', 'c1']);
   await both(['rm', 'c1', 'c2']);
   await both(['volume', 'ls', '-f', 'dangling=true']);
