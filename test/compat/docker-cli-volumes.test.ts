@@ -125,6 +125,9 @@ test('docker CLI: named and anonymous volumes', { skip, timeout: 120_000 }, asyn
     assert.match(pruned, /Deleted Volumes:\n[0-9a-f]{64}\n/);
     assert.equal(await ok(d, ['volume', 'ls', '-q']), 'tmp\n');
     assert.match(await ok(d, ['volume', 'prune', '-f', '--all']), /Deleted Volumes:\ntmp\n/);
+    // docker system prune --volumes goes through the same route.
+    await ok(d, ['rm', (await ok(d, ['create', '-v', '/x', 'busybox'])).trim()]);
+    assert.match(await ok(d, ['system', 'prune', '-f', '--volumes']), /Deleted Volumes:\n[0-9a-f]{64}\n/);
   });
 
   await t.test('the berth CLI against berthd: create, ls, inspect, rm', async () => {
