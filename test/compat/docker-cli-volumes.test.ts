@@ -44,6 +44,8 @@ test('docker CLI: named and anonymous volumes', { skip, timeout: 120_000 }, asyn
     assert.equal(v.Driver, 'local');
     assert.equal(readFileSync(join(v.Mountpoint, 'f'), 'utf8'), 'kept\n');
     assert.equal(await ok(d, ['volume', 'ls', '-q', '--filter', 'label=k=v']), 'data\n');
+    // A bind inside a volume's path is mounted after the volume, whatever the order asked.
+    assert.equal(await ok(d, ['run', '--rm', '-v', `${d.dir}:/data/sub:ro`, '-v', 'data:/data', 'busybox', 'test', '-d', '/data/sub/data']), '');
   });
 
   await t.test('--read-only with a writable volume, and Mounts in inspect', async () => {

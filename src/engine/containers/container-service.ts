@@ -39,7 +39,7 @@ import { planMounts } from './spec/binds.js';
 import { buildContainerSpec } from './spec/merge.js';
 import { execProcess, ociResources, ociSpecJson, toOciSpec } from './spec/to-oci.js';
 import { resolveUser } from './spec/user.js';
-import { inheritedBindMounts, mountVolumes, populateVolumes, releaseVolumes, resolveVolumes } from './volume-mounts.js';
+import { byDepth, inheritedBindMounts, mountVolumes, populateVolumes, releaseVolumes, resolveVolumes } from './volume-mounts.js';
 
 export interface ContainerSettings {
   defaultRuntime: string;
@@ -424,7 +424,7 @@ export class ContainerService {
       cgroupParent: st.cgroupParent,
       cgroupVersion: st.cgroupVersion,
       arch: st.arch,
-      mounts: [...plan.mounts, ...inheritedBindMounts(rec), ...volumeMounts],
+      mounts: byDepth([...plan.mounts, ...inheritedBindMounts(rec), ...volumeMounts]),
       devices: Object.fromEntries(Object.entries(devices).map(([p, nodes]) => [p, nodes.map((n) => ({ ...n, pathOnHost: n.path }))])),
       ...(rec.spec.host.privileged ? { hostDevices: (await hostDevices()).map(({ path, type, major, minor, fileMode, uid, gid }) => ({ path, type, major, minor, fileMode, uid, gid })) } : {}),
       ...(st.availableCapabilities ? { availableCapabilities: st.availableCapabilities } : {}),

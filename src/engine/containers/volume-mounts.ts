@@ -142,6 +142,12 @@ export async function populateVolumes(
   }
 }
 
+/** Parents before children (moby's sortMounts): a volume at /data must not hide a bind at /data/sub. */
+export function byDepth(mounts: OciMount[]): OciMount[] {
+  const depth = (m: OciMount): number => m.destination.split('/').filter(Boolean).length;
+  return [...mounts].sort((a, b) => depth(a) - depth(b));
+}
+
 /** The OCI mounts of the binds --volumes-from took from other containers. */
 export function inheritedBindMounts(rec: ContainerRecord): OciMount[] {
   return (rec.inheritedBinds ?? []).map((p) => ({
