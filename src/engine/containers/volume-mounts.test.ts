@@ -1,12 +1,12 @@
 // resolveBeneath: the one guard between an image's or a volume's symlinks and the host's files
-// (copy-up sources, volume-subpath).
+// (copy-up sources, volume-subpath); byDepth: the order of a container's own mounts.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../../../test/helpers/env.js';
-import { resolveBeneath } from './volume-mounts.js';
+import { byDepth, resolveBeneath } from './volume-mounts.js';
 
 test('resolveBeneath follows symlinks that stay inside and refuses those that leave', async (t) => {
   const root = tempDir(t);
@@ -22,4 +22,12 @@ test('resolveBeneath follows symlinks that stay inside and refuses those that le
   assert.equal(await resolveBeneath(root, 'real/up/etc'), undefined);
   assert.equal(await resolveBeneath(root, '../'), undefined);
   assert.equal(await resolveBeneath(root, 'missing'), undefined);
+});
+
+test('byDepth puts parents before children and keeps the order of equals', () => {
+  const m = (destination: string, source = destination) => ({ destination, type: 'bind', source, options: [] });
+  assert.deepEqual(
+    byDepth([m('/data/sub'), m('/b', 'first'), m('/data'), m('/b', 'second')]).map((x) => [x.destination, x.source]),
+    [['/b', 'first'], ['/data', '/data'], ['/b', 'second'], ['/data/sub', '/data/sub']],
+  );
 });
