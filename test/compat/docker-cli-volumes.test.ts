@@ -132,10 +132,12 @@ test('docker CLI: named and anonymous volumes', { skip, timeout: 120_000 }, asyn
     assert.match(await ok(d, ['system', 'prune', '-f', '--volumes']), /Deleted Volumes:\n[0-9a-f]{64}\n/);
   });
 
-  await t.test('the berth CLI against berthd: create, ls, inspect, rm', async () => {
+  await t.test('the berth CLI against berthd: create, ls, inspect, run -v, rm', async () => {
     assert.deepEqual(await berth(d, ['volume', 'create', '--label', 'by=berth', 'bv']).then((r) => [r.code, r.stdout]), [0, 'bv\n']);
     assert.equal((await berth(d, ['volume', 'ls', '--filter', 'label=by=berth', '--format', '{{.Name}} {{.Driver}}'])).stdout, 'bv local\n');
     assert.equal((await berth(d, ['volume', 'inspect', '-f', '{{.Mountpoint}}', 'bv'])).stdout, `${join(d.dataRoot, 'volumes', 'bv', '_data')}\n`);
+    assert.equal((await berth(d, ['run', '--rm', '-v', 'bv:/d', 'busybox', 'sh', '-c', 'echo via berth > /d/f'])).code, 0);
+    assert.equal(readFileSync(join(d.dataRoot, 'volumes', 'bv', '_data', 'f'), 'utf8'), 'via berth\n');
     assert.deepEqual(await berth(d, ['volume', 'rm', 'bv', 'bv']).then((r) => [r.code, r.stdout, r.stderr]), [1, 'bv\n', 'Error response from daemon: get bv: no such volume\n']);
   });
 
