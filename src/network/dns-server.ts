@@ -11,10 +11,14 @@ import type { Logger } from 'pino';
 /** Addresses of a name as the asker (by its address) sees it; undefined: not one of ours. */
 export type NameLookup = (name: string, from: string) => string[] | undefined;
 
+/** Names of an address as the asker sees them (PTR); undefined: not one of ours. */
+export type AddressLookup = (address: string, from: string) => string[] | undefined;
+
 export interface DnsServerOptions {
   address: string;
   port?: number;
   lookup: NameLookup;
+  reverse: AddressLookup;
   /** Resolvers for other names; empty: answer SERVFAIL. */
   upstream: string[];
   log: Logger;
@@ -58,10 +62,15 @@ export class DnsServer {
     const q = query.questions?.[0];
     if (!q) return;
     const name = q.name.replace(/\.$/, '').toLowerCase();
-    const addresses = this.opts.lookup(name, from.address);
-    this.opts.log.debug({ name, type: q.type, from: from.address, addresses }, 'dns query');
+    const ptr = q.type === 'PTR' ? /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.in-addr\.arpa$/.exec(name) : null;
+    const names = ptr ? this.opts.reverse(`${ptr[4]}.${ptr[3]}.${ptr[2]}.${ptr[1]}`, from.address) : undefined;
+    const addresses = ptr ? undefined : this.opts.lookup(name, from.address);
+    this.opts.log.debug({ name, type: q.type, from: from.address, addresses, names }, 'dns query');
     let reply: Buffer;
-    if (addresses) {
+    if (names) {
+      const answers = names.map((data) => ({ type: 'PTR' as const, name: q.name, class: 'IN' as const, ttl: TTL, data }));
+      reply = dnsPacket.encode({ id: query.id, type: 'response', flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE, questions: [q], answers });
+    } else if (addresses) {
       const answers =
         q.type === 'A' || (q.type as string) === 'ANY'
           ? addresses.map((data) => ({ type: 'A' as const, name: q.name, class: 'IN' as const, ttl: TTL, data }))
