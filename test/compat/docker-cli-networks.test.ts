@@ -100,6 +100,9 @@ test('docker CLI: bridge networks, DNS, published ports, isolation', { skip, tim
       const got = await ok(d, ['run', '--rm', '--network', 'appnet', 'busybox', 'wget', '-q', '-O', '-', `http://${name}/hostname`]);
       assert.equal(got.trim(), c.Config.Hostname, `fetched through ${name}`);
     }
+    // Reverse lookups name the container on its network, as Docker's DNS does.
+    const ptr = await ok(d, ['run', '--rm', '--network', 'appnet', 'busybox', 'nslookup', ep.IPAddress]);
+    assert.match(ptr, /name = web\.appnet/);
     const resolv = await ok(d, ['run', '--rm', '--network', 'appnet', 'busybox', 'cat', '/etc/resolv.conf']);
     assert.match(resolv, new RegExp(`^nameserver ${RE}\\.1\\.1$`, 'm'));
     // stats count the container's traffic (read on the host end of its veth).

@@ -352,6 +352,7 @@ export class NetworkService {
       const server = await DnsServer.listen({
         address: pool.gateway,
         lookup: (name, from) => this.lookup(n, name, from),
+        reverse: (address, from) => this.reverse(n, address, from),
         upstream: n.internal ? [] : this.settings.dns.length > 0 ? this.settings.dns : await hostNameservers(),
         log: this.log,
       }).catch((err: unknown) => {
@@ -387,20 +388,36 @@ export class NetworkService {
    * server of any of its networks: resolv.conf names the first network's).
    */
   private lookup(n: NetworkRecord, name: string, from: string): string[] | undefined {
+    const out: string[] = [];
+    for (const { c, ep, netName } of this.visible(n, from)) {
+      const names = [c.name, c.id.slice(0, 12), ...(c.spec.endpoints[netName]?.aliases ?? [])].map((x) => x.toLowerCase());
+      if (names.includes(name) && !out.includes(ep.ip)) out.push(ep.ip);
+    }
+    return out.length > 0 ? out : undefined;
+  }
+
+  /** PTR answers: `<container>.<network>` for an address the asker can see, as Docker's. */
+  private reverse(n: NetworkRecord, address: string, from: string): string[] | undefined {
+    const out = this.visible(n, from)
+      .filter(({ ep }) => ep.ip === address)
+      .map(({ c, netName }) => `${c.name}.${netName}`);
+    return out.length > 0 ? out : undefined;
+  }
+
+  /** Endpoints of running containers on the user-defined networks the asker is on. */
+  private visible(n: NetworkRecord, from: string): { c: ContainerRecord; ep: EndpointState; netName: string }[] {
     const all = this.containers.list();
     const asker = all.find((c) => c.state.network?.endpoints[n.name]?.ip === from);
     const nets = asker ? Object.entries(asker.state.network!.endpoints) : [[n.name, { networkId: n.id }] as const];
-    const out: string[] = [];
+    const out: { c: ContainerRecord; ep: EndpointState; netName: string }[] = [];
     for (const [netName, { networkId }] of nets) {
       if (this.store.get(networkId)?.predefined !== false) continue;
       for (const c of all) {
         const ep = c.state.network?.endpoints[netName];
-        if (!ep || ep.networkId !== networkId) continue;
-        const names = [c.name, c.id.slice(0, 12), ...(c.spec.endpoints[netName]?.aliases ?? [])].map((x) => x.toLowerCase());
-        if (names.includes(name) && !out.includes(ep.ip)) out.push(ep.ip);
+        if (ep && ep.networkId === networkId) out.push({ c, ep, netName });
       }
     }
-    return out.length > 0 ? out : undefined;
+    return out;
   }
 
   // ---- containers ------------------------------------------------------------------------
