@@ -4,6 +4,7 @@
 
 import type { Readable } from 'node:stream';
 import type { ImageCreateDeps, LoadOptions, LoadResult } from './image-loader.js';
+import type { CommitImageOptions } from './image-committer.js';
 import type { ImportOptions } from './image-importer.js';
 import type { ImageRecord } from './image-record.js';
 
@@ -33,5 +34,12 @@ export class ImageTransfer {
   async import(input: Readable, opts: ImportOptions = {}): Promise<ImageRecord> {
     const { importImage } = await import('./image-importer.js');
     return importImage(this.deps, input, opts);
+  }
+
+  /** A new image: the image `parentId` plus one layer (commit). */
+  async commit(parentId: string | undefined, layer: Readable, opts: CommitImageOptions): Promise<ImageRecord> {
+    const { commitImage } = await import('./image-committer.js');
+    const parent = parentId ? this.deps.images.resolve(parentId) : undefined;
+    return commitImage(this.deps, parent, layer, opts);
   }
 }
