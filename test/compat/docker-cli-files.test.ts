@@ -145,5 +145,30 @@ test('docker CLI copies files in and out of containers on berthd', { skip, timeo
     assert.deepEqual(inspect[0]?.Config.Cmd, ['cat', '/etc/group']);
   });
 
+  await t.test('berth cp, diff, export and commit do what docker does', async () => {
+    const b = async (args: string[], input?: string): Promise<string> => {
+      const r = await berth(d, args, input === undefined ? {} : { input });
+      assert.equal(r.code, 0, `berth ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+      return r.stdout;
+    };
+    await b(['cp', join(host, 'src'), 'live:/bsrc']);
+    assert.equal(await ok(d, ['exec', 'live', 'stat', '-c', '%a %u:%g', '/bsrc/a']), '640 1234:5678\n');
+    await b(['cp', 'live:/bsrc', join(host, 'bout')]);
+    assert.equal(readFileSync(join(host, 'bout', 'a'), 'utf8'), 'alpha\n');
+    assert.equal(readlinkSync(join(host, 'bout', 'link')), 'a');
+    await b(['cp', join(host, 'in'), 'live:/tmp/renamed']);
+    assert.equal(await ok(d, ['exec', 'live', 'cat', '/tmp/renamed']), 'copied before start\n');
+    await b(['cp', '-L', 'live:/bsrc/link', join(host, 'bfollowed')]);
+    assert.equal(readFileSync(join(host, 'bfollowed'), 'utf8'), 'alpha\n');
+    const missing = await berth(d, ['cp', 'live:/nosuch', join(host, 'x')]);
+    assert.equal(missing.stderr, 'Error response from daemon: Could not find the file /nosuch in container live\n');
+    assert.equal(await b(['diff', 'live']), await ok(d, ['diff', 'live']));
+    await b(['export', '-o', join(host, 'b.tar'), 'live']);
+    assert.ok((await run('tar', ['-tf', join(host, 'b.tar')])).stdout.split('\n').includes('bsrc/a'));
+    const id = (await b(['commit', '-c', 'CMD ["cat", "/bsrc/a"]', '--pause=false', 'live', 'bcommitted'])).trim();
+    assert.match(id, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(await ok(d, ['run', '--rm', 'bcommitted']), 'alpha\n');
+  });
+
   await ok(d, ['rm', '-f', 'live', 'cold']);
 });
