@@ -11,11 +11,14 @@
 //   p.stream.pipe(res);
 
 import { createReadStream, type Stats } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Header, type Pack, pack } from 'tar-stream';
+
+/** Files up to this size are read whole. */
+const SMALL_FILE = 1 << 20;
 
 export type EntryHeader = Partial<Header> & { name: string };
 
@@ -87,6 +90,16 @@ export class TreePacker {
   }
 
   private async file(hostPath: string, header: EntryHeader): Promise<void> {
+    const size = header.size ?? 0;
+    if (size <= SMALL_FILE) {
+      // One read and one entry: most files are small, and a stream per file costs more than
+      // the copy (opens, reads and closes through the thread pool, and many small chunks).
+      const data = await readFile(hostPath);
+      if (data.length !== size) throw new Error(`${hostPath} changed size while it was read`);
+      await this.entry(header, data);
+      this.contentBytes += size;
+      return;
+    }
     const sink = this.pack.entry(header);
     // A file that changes size while it is read (a running container) fails the entry.
     await pipeline(createReadStream(hostPath, { highWaterMark: 1 << 20 }), sink);
