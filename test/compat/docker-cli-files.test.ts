@@ -115,6 +115,24 @@ test('docker CLI copies files in and out of containers on berthd', { skip, timeo
     await ok(d, ['exec', 'live', 'rm', '-rf', '/climb', '/box']);
   });
 
+  await t.test('cp reaches bind mounts: their host directory, read-only ones refused', async () => {
+    const rw = join(host, 'bind-rw');
+    const ro = join(host, 'bind-ro');
+    mkdirSync(rw);
+    mkdirSync(ro);
+    writeFileSync(join(rw, 'from-host'), 'host side\n');
+    await ok(d, ['run', '-d', '--name', 'bound', '-v', `${rw}:/mnt/rw`, '-v', `${ro}:/mnt/ro:ro`, 'busybox', 'sleep', '600']);
+    await ok(d, ['cp', join(host, 'in'), 'bound:/mnt/rw/']);
+    assert.equal(readFileSync(join(rw, 'in'), 'utf8'), 'copied before start\n');
+    await ok(d, ['cp', 'bound:/mnt/rw/from-host', join(host, 'from-bind')]);
+    assert.equal(readFileSync(join(host, 'from-bind'), 'utf8'), 'host side\n');
+    const refused = await docker(d, ['cp', join(host, 'in'), 'bound:/mnt/ro/']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /mounted volume is marked read-only/);
+    assert.deepEqual(readdirSync(ro), []);
+    await ok(d, ['rm', '-f', 'bound']);
+  });
+
   await t.test('diff lists added, changed and deleted paths', async () => {
     await ok(d, ['exec', 'live', 'sh', '-c', 'mkdir /newdir && echo f > /newdir/f && echo extra:x:99: >> /etc/group && rm /etc/passwd']);
     const diff = (await ok(d, ['diff', 'live'])).split('\n');

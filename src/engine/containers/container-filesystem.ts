@@ -7,9 +7,9 @@
 // host's /etc or a `../..` never leads out of it, and extraction goes through the layer writer,
 // which refuses entries and links that climb out of the destination directory.
 //
-// Not honoured: bind mounts and tmpfs inside the container (`-v /host:/data`): they exist only
-// in the container's mount namespace, so a path below one reads and writes the container's own
-// directory under it (see docs/files.md).
+// Bind mounts (`-v /host:/data`) live only in the container's mount namespace, so a path at
+// or below one is mapped to the bind's source here (resolveContainerPath); tmpfs mounts are not
+// reachable from the host and read the container's own directory under them (docs/files.md).
 
 import { lstat } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
@@ -26,6 +26,7 @@ import type { LayerApplier } from '../images/unpacker.js';
 import type { ContainerRecord } from './container-record.js';
 import type { ContainerService } from './container-service.js';
 import { readRootfsFile } from './rootfs-files.js';
+import { planMounts } from './spec/binds.js';
 import { resolveUser } from './spec/user.js';
 
 export type { Change };
@@ -79,7 +80,7 @@ export class ContainerFilesystem {
   constructor(private readonly d: ContainerFilesystemDeps) {}
 
   async stat(ref: string, path: string): Promise<PathStat> {
-    return this.d.containers.withRootfs(ref, async (root) => (await statIn(root, ref, path)).stat);
+    return this.d.containers.withRootfs(ref, async (root, rec) => (await statIn(root, rec, ref, path)).stat);
   }
 
   /**
@@ -88,8 +89,8 @@ export class ContainerFilesystem {
    * ordinary error response; `start` is called with it before the first tar byte.
    */
   async archive(ref: string, path: string, start: (stat: PathStat, tar: Readable) => void): Promise<void> {
-    await this.d.containers.withRootfs(ref, async (root) => {
-      const found = await statIn(root, ref, path);
+    await this.d.containers.withRootfs(ref, async (root, rec) => {
+      const found = await statIn(root, rec, ref, path);
       const packer = new TreePacker();
       start(found.stat, packer.stream);
       await this.packAll(packer, () => packer.addTree(found.hostPath, baseName(path)));
@@ -101,7 +102,8 @@ export class ContainerFilesystem {
     try {
       await this.d.containers.withRootfs(ref, async (root, rec) => {
         if (rec.spec.host.readonlyRootfs) throw new EngineError('permission-denied', 'container rootfs is marked read-only');
-        const { hostPath } = await resolveInRoot(root, path, { followLast: true });
+        const { hostPath, readOnly } = await resolveContainerPath(root, rec, path, true);
+        if (readOnly) throw new EngineError('permission-denied', 'mounted volume is marked read-only');
         const st = await lstat(hostPath).catch(() => undefined);
         if (!st) throw notFound(`Could not find the file ${path} in container ${ref}`);
         if (!st.isDirectory()) throw new EngineError('invalid-argument', 'extraction point is not a directory');
@@ -215,14 +217,41 @@ function definedFields(c: ImageRuntimeConfig): ImageRuntimeConfig {
   ) as ImageRuntimeConfig;
 }
 
-async function statIn(root: string, ref: string, path: string): Promise<{ stat: PathStat; hostPath: string }> {
+/**
+ * A container path on the host: resolved inside the root, then, when it lands at or below the
+ * destination of a bind mount, the rest resolved inside the bind's source instead (links there
+ * stay inside the source; an absolute link target restarts at the source, not at the
+ * container's root).
+ */
+async function resolveContainerPath(
+  root: string,
+  rec: ContainerRecord,
+  path: string,
+  followLast: boolean,
+): Promise<{ hostPath: string; containerPath: string; readOnly: boolean }> {
+  const inRoot = await resolveInRoot(root, path, { followLast });
+  const cp = inRoot.containerPath;
+  let best: { source: string; destination: string; rw: boolean } | undefined;
+  for (const p of planMounts(rec.spec.host.binds, rec.spec.host.mounts).points) {
+    if (p.type !== 'bind') continue;
+    const dest = p.destination.replace(/\/+$/, '') || '/';
+    if (cp !== dest && !cp.startsWith(`${dest}/`)) continue;
+    if (!best || dest.length > best.destination.length) best = { source: p.source, destination: dest, rw: p.rw };
+  }
+  if (!best) return { ...inRoot, readOnly: false };
+  const inBind = await resolveInRoot(best.source, cp.slice(best.destination.length), { followLast });
+  const below = inBind.containerPath === '/' ? '' : inBind.containerPath;
+  return { hostPath: inBind.hostPath, containerPath: `${best.destination === '/' ? '' : best.destination}${below}` || '/', readOnly: !best.rw };
+}
+
+async function statIn(root: string, rec: ContainerRecord, ref: string, path: string): Promise<{ stat: PathStat; hostPath: string }> {
   const followLast = /(\/|\/\.)$/.test(path);
-  const { hostPath } = await resolveInRoot(root, path, { followLast });
+  const { hostPath } = await resolveContainerPath(root, rec, path, followLast);
   const st = await lstat(hostPath, { bigint: true }).catch(() => undefined);
   if (!st) throw notFound(`Could not find the file ${path} in container ${ref}`);
   if (followLast && !st.isDirectory()) throw new EngineError('invalid-argument', 'not a directory');
   let linkTarget = '';
-  if (st.isSymbolicLink()) linkTarget = (await resolveInRoot(root, path, { followLast: true })).containerPath;
+  if (st.isSymbolicLink()) linkTarget = (await resolveContainerPath(root, rec, path, true)).containerPath;
   return {
     hostPath,
     stat: {
