@@ -84,6 +84,13 @@ test('docker CLI copies files in and out of containers on berthd', { skip, timeo
     const notDir = await docker(d, ['cp', '-', 'live:/data/a'], { input: tar });
     assert.notEqual(notDir.code, 0);
     assert.match(notDir.stderr, /must be a directory/);
+    // The CLI asks noOverwriteDirNonDir: a file may not replace a directory, nor the reverse.
+    const fileOverDir = await docker(d, ['cp', '-', 'live:/'], { input: await makeTar([{ name: 'data', data: 'x' }]) });
+    assert.notEqual(fileOverDir.code, 0);
+    assert.match(fileOverDir.stderr, /cannot overwrite directory "\/data" with non-directory "data"/);
+    const dirOverFile = await docker(d, ['cp', '-', 'live:/data'], { input: await makeTar([{ name: 'a/', type: 'directory' }]) });
+    assert.match(dirOverFile.stderr, /cannot overwrite non-directory "\/a" with directory "a\/?"/);
+    assert.equal(await ok(d, ['exec', 'live', 'cat', '/data/a']), 'alpha\n');
   });
 
   await t.test('symlinks, .. and hostile tars stay inside the container', async () => {

@@ -44,7 +44,7 @@ export interface PathStat {
 }
 
 export interface ExtractOptions {
-  /** Refuse to replace a directory with a non-directory or the reverse (not enforced yet). */
+  /** Refuse to replace a directory with a non-directory or the reverse (the CLI always asks). */
   noOverwriteDirNonDir?: boolean;
   /** Own every extracted file by the container's user (`docker cp -a`). */
   copyUidGid?: boolean;
@@ -115,7 +115,11 @@ export class ContainerFilesystem {
         // The destination directory is the layer's root: entries, hardlinks and relative
         // symlink targets that climb above it are refused, as Docker's untar refuses them.
         const mounts: Mount[] = [{ type: 'bind', source: hostPath, options: ['rbind', 'rw'] }];
-        await this.d.applyLayer(mounts, body, { compression: 'none', ...(opts.signal ? { signal: opts.signal } : {}) });
+        await this.d.applyLayer(mounts, body, {
+          compression: 'none',
+          noOverwriteDirNonDir: opts.noOverwriteDirNonDir === true,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
       });
     } finally {
       if (!input.readableEnded) input.resume();
