@@ -195,5 +195,11 @@ test('docker CLI copies files in and out of containers on berthd', { skip, timeo
     assert.equal(await ok(d, ['run', '--rm', 'bcommitted']), 'alpha\n');
   });
 
+  await t.test('container events: archive-path, extract-to-dir, export, commit', async () => {
+    const until = String(Math.floor(Date.now() / 1000) + 1);
+    const actions = (await ok(d, ['events', '--since', '0', '--until', until, '--filter', 'container=live', '--format', '{{.Action}}'])).split('\n');
+    for (const a of ['archive-path', 'extract-to-dir', 'export', 'commit']) assert.ok(actions.includes(a), `no ${a} event: ${actions.join(' ')}`);
+  });
+
   await ok(d, ['rm', '-f', 'live', 'cold']);
 });

@@ -92,6 +92,7 @@ export class ContainerFilesystem {
     await this.d.containers.withRootfs(ref, async (root, rec) => {
       const found = await statIn(root, rec, ref, path);
       const packer = new TreePacker();
+      this.d.containers.publish(rec, 'archive-path');
       start(found.stat, packer.stream);
       await this.packAll(packer, () => packer.addTree(found.hostPath, baseName(path)));
     });
@@ -120,6 +121,7 @@ export class ContainerFilesystem {
           noOverwriteDirNonDir: opts.noOverwriteDirNonDir === true,
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
+        this.d.containers.publish(rec, 'extract-to-dir');
       });
     } finally {
       if (!input.readableEnded) input.resume();
@@ -128,8 +130,9 @@ export class ContainerFilesystem {
 
   /** `GET …/export`: the whole filesystem as a tar. */
   async export(ref: string, start: (tar: Readable) => void): Promise<void> {
-    await this.d.containers.withRootfs(ref, async (root) => {
+    await this.d.containers.withRootfs(ref, async (root, rec) => {
       const packer = new TreePacker();
+      this.d.containers.publish(rec, 'export');
       start(packer.stream);
       await this.packAll(packer, () => packer.addTree(root, ''));
     });
