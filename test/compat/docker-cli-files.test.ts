@@ -195,6 +195,17 @@ test('docker CLI copies files in and out of containers on berthd', { skip, timeo
     assert.equal(await ok(d, ['run', '--rm', 'bcommitted']), 'alpha\n');
   });
 
+  await t.test('a reader that goes away mid-archive releases the container', async () => {
+    await ok(d, ['exec', 'live', 'sh', '-c', 'mkdir /big && for i in $(seq 1 64); do head -c 1048576 /dev/urandom > /big/$i; done']);
+    const cut = await run('bash', ['-c', 'curl -sN --unix-socket "$0" "http://d/containers/live/archive?path=/big" | head -c 100000 > /dev/null', d.socket]);
+    assert.equal(cut.code, 0, cut.stderr);
+    // pause takes the container's lock, which the archive held.
+    const paused = await run('timeout', ['20', '/usr/local/bin/docker', 'pause', 'live'], { env: { ...process.env, DOCKER_HOST: d.host, DOCKER_CONFIG: join(d.dir, 'docker-config') } });
+    assert.equal(paused.code, 0, `pause after a cut archive: ${paused.stderr}`);
+    await ok(d, ['unpause', 'live']);
+    await ok(d, ['exec', 'live', 'rm', '-rf', '/big']);
+  });
+
   await t.test('container events: archive-path, extract-to-dir, export, commit', async () => {
     const until = String(Math.floor(Date.now() / 1000) + 1);
     const actions = (await ok(d, ['events', '--since', '0', '--until', until, '--filter', 'container=live', '--format', '{{.Action}}'])).split('\n');

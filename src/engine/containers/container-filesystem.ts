@@ -70,12 +70,6 @@ export interface ContainerFilesystemDeps {
   commitImage(parentId: string | undefined, layer: Readable, opts: CommitImageOptions): Promise<{ id: string }>;
 }
 
-/** A tar being produced: `done` settles when all of it has been written (and the root released). */
-export interface TarHandle {
-  stream: Readable;
-  done: Promise<void>;
-}
-
 export class ContainerFilesystem {
   constructor(private readonly d: ContainerFilesystemDeps) {}
 
@@ -180,8 +174,14 @@ export class ContainerFilesystem {
       ref,
       async (_root, cur) => {
         const layer = await this.changesLayer(cur);
-        const [made] = await Promise.all([this.d.commitImage(cur.imageId, layer.stream, imageOpts), layer.done]);
-        return made;
+        try {
+          const [made] = await Promise.all([this.d.commitImage(cur.imageId, layer.stream, imageOpts), layer.done]);
+          return made;
+        } catch (err) {
+          // Nobody reads the rest: end the walk rather than leave it waiting on a full stream.
+          layer.stream.destroy();
+          throw err;
+        }
       },
       { pause: opts.pause ?? true },
     );
