@@ -64,6 +64,10 @@ test('docker CLI copies files in and out of containers on berthd', { skip, timeo
     // And out of the stopped one.
     await ok(d, ['cp', 'cold:/in', join(host, 'back')]);
     assert.equal(readFileSync(join(host, 'back'), 'utf8'), 'copied before start\n');
+    // The whole root, as a directory of its own.
+    await ok(d, ['cp', 'cold:/', join(host, 'root-copy')]);
+    assert.equal(readFileSync(join(host, 'root-copy', 'in'), 'utf8'), 'copied before start\n');
+    assert.ok(statSync(join(host, 'root-copy', 'bin', 'busybox')).isFile());
   });
 
   await t.test('cp with - streams tars in and out', async () => {

@@ -88,6 +88,8 @@ export class ContainerFilesystem {
       const packer = new TreePacker();
       this.d.containers.publish(rec, 'archive-path');
       start(found.stat, packer.stream);
+      // The root itself goes as `/` with children `//bin`…, as moby's rebase of the root's own
+      // name to "/" writes them; the CLI's rebase then turns the first `/` into its target.
       await this.packAll(packer, () => packer.addTree(found.hostPath, baseName(path)));
     });
   }
