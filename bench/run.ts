@@ -25,6 +25,9 @@
 // registry server (issue 4, bench/registry.ts):
 //   registry  skopeo push and pull of a 200 MB one-layer image, 10 pulls at once, raw blob GET, berth
 //             registry vs Debian's docker-registry; the servers' RSS
+// files (issue 6, bench/files.ts):
+//   cp      `docker cp` of a 100 MB directory out of and into a container vs tar -c | tar -x
+//   commit  `docker commit` of a container with 50 MB of changes
 // Benchmarks print figures; they never fail on a missed target.
 
 import { spawnSync } from 'node:child_process';
@@ -34,6 +37,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MB, type Row, asecs, call, median, printTable, rssKiB, secs, sh, startDaemon } from './common.js';
 import { CONTAINER_WORKLOADS, benchContainers } from './containers.js';
+import { FILE_WORKLOADS, benchFiles } from './files.js';
 import { NETWORK_WORKLOADS, benchNetworks } from './networks.js';
 import { PEER_WORKLOADS, benchVsDocker } from './peers.js';
 import { REGISTRY_WORKLOADS, benchRegistry } from './registry.js';
@@ -238,6 +242,8 @@ async function main(): Promise<void> {
     if (networks.length > 0) await benchNetworks(root, new Set(networks), args.quick, rows);
     if (PEER_WORKLOADS.some(want)) await benchVsDocker(root, args.quick, rows);
     if (REGISTRY_WORKLOADS.some(want)) await benchRegistry(root, args.quick, rows);
+    const files = FILE_WORKLOADS.filter(want);
+    if (files.length > 0) await benchFiles(root, new Set(files), args.quick, rows);
   } finally {
     if (args.tmpfs) sh('umount', [root]);
     rmSync(root, { recursive: true, force: true });

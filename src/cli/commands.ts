@@ -2,8 +2,12 @@
 
 import type { CommandSpec } from './command-spec.js';
 import { attachCommand } from './commands/container/attach.js';
+import { commitCommand } from './commands/container/commit.js';
+import { cpCommand } from './commands/container/cp.js';
 import { createCommand } from './commands/container/create.js';
+import { diffCommand } from './commands/container/diff.js';
 import { execCommand } from './commands/container/exec.js';
+import { exportCommand } from './commands/container/export.js';
 import { containerInspectCommand } from './commands/container/inspect.js';
 import { killCommand } from './commands/container/kill.js';
 import { logsCommand } from './commands/container/logs.js';
@@ -74,6 +78,10 @@ export const COMMANDS = [
   pauseCommand,
   unpauseCommand,
   renameCommand,
+  cpCommand,
+  diffCommand,
+  exportCommand,
+  commitCommand,
   containerInspectCommand,
   containerPruneCommand,
   inspectCommand,

@@ -3,6 +3,7 @@
 // inspect results keep every other field for `inspect` to print.
 
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { EngineClient } from './engine-client.js';
 import { readBody } from './engine-client.js';
 import { type HijackedStream, hijack } from './hijack.js';
@@ -253,4 +254,76 @@ export function containerStats(c: EngineClient, id: string, opts: { stream: bool
   const ro: Parameters<EngineClient['stream']>[2] = { query: { stream: opts.stream } };
   if (opts.signal) ro.signal = opts.signal;
   return c.stream('GET', `/containers/${seg(id)}/stats`, ro);
+}
+
+/** What `HEAD /containers/{id}/archive` says about a path (X-Docker-Container-Path-Stat). */
+export interface PathStatWire {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
+function pathStatOf(res: IncomingMessage): PathStatWire {
+  const raw = res.headers['x-docker-container-path-stat'];
+  return JSON.parse(Buffer.from(String(raw ?? ''), 'base64').toString() || '{}') as PathStatWire;
+}
+
+export async function containerStatPath(c: EngineClient, id: string, path: string): Promise<PathStatWire> {
+  const res = await c.stream('HEAD', `/containers/${seg(id)}/archive`, { query: { path } });
+  res.resume();
+  return pathStatOf(res);
+}
+
+/** `GET /containers/{id}/archive`: the path as a tar, with its stat. */
+export async function copyFromContainer(c: EngineClient, id: string, path: string): Promise<{ stat: PathStatWire; tar: IncomingMessage }> {
+  const res = await c.stream('GET', `/containers/${seg(id)}/archive`, { query: { path } });
+  return { stat: pathStatOf(res), tar: res };
+}
+
+/** `PUT /containers/{id}/archive`: extracts the tar in `input` into the directory `path`. */
+export async function copyToContainer(
+  c: EngineClient,
+  id: string,
+  path: string,
+  input: Readable,
+  opts: { copyUidGid?: boolean } = {},
+): Promise<void> {
+  await c.json('PUT', `/containers/${seg(id)}/archive`, {
+    query: { path, noOverwriteDirNonDir: 'true', copyUIDGID: opts.copyUidGid ? 'true' : undefined },
+    stream: input,
+  });
+}
+
+export interface ContainerChangeWire {
+  Path: string;
+  Kind: 0 | 1 | 2;
+}
+
+export function containerChanges(c: EngineClient, id: string): Promise<ContainerChangeWire[] | null> {
+  return c.json('GET', `/containers/${seg(id)}/changes`);
+}
+
+export function containerExport(c: EngineClient, id: string): Promise<IncomingMessage> {
+  return c.stream('GET', `/containers/${seg(id)}/export`);
+}
+
+export function containerCommit(
+  c: EngineClient,
+  id: string,
+  opts: { repo?: string; tag?: string; comment?: string; author?: string; changes?: string[]; pause?: boolean; config?: object },
+): Promise<{ Id: string }> {
+  return c.json('POST', '/commit', {
+    query: {
+      container: id,
+      repo: opts.repo,
+      tag: opts.tag,
+      comment: opts.comment,
+      author: opts.author,
+      changes: opts.changes,
+      pause: opts.pause === false ? false : undefined,
+    },
+    body: opts.config ?? null,
+  });
 }

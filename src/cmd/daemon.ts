@@ -129,6 +129,7 @@ async function run(config: DaemonConfig, log: Logger): Promise<void> {
       imageTransfer: engine.imageTransfer,
       containers: engine.containers,
       containerIo: engine.containerIo,
+      containerFiles: engine.containerFiles,
       exec: engine.exec,
       networks: engine.networks,
       volumes: engine.volumes,

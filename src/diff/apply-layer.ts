@@ -39,6 +39,8 @@ export interface ApplyOptions {
    * then not hashed again, which spares a worker and a core.
    */
   trustedDigest?: Digest;
+  /** Refuse to replace a directory with a non-directory or the reverse (cp's PUT). */
+  noOverwriteDirNonDir?: boolean;
 }
 
 export interface ApplyResult {
@@ -112,6 +114,7 @@ export async function applyLayer(mounts: Mount[], input: Readable, opts: ApplyOp
       throw invalidArgument(`unknown compression ${JSON.stringify(compression)}`);
     }
     target = layerTarget(mounts);
+    if (opts.noOverwriteDirNonDir) target.noOverwriteDirNonDir = true;
     await Promise.all([target.root, ...target.lowers].map(requireDir));
     if (opts.signal?.aborted) throw canceled('layer apply canceled');
   } catch (err) {

@@ -60,6 +60,8 @@ export interface LayerTarget {
   lowers: string[];
   /** Overlay form for whiteouts (devices and xattrs) instead of removing files. */
   overlay: boolean;
+  /** Refuse entries that would replace a directory with a non-directory or the reverse (cp). */
+  noOverwriteDirNonDir?: boolean;
 }
 
 type Pending = { kind: 'whiteout'; uid: number; gid: number } | { kind: 'node'; entry: TarEntry };
@@ -88,6 +90,7 @@ const OTHER: Lookup = { kind: 'other' };
 
 export class LayerWriter implements TarSink {
   private readonly overlay: boolean;
+  private readonly noOverwriteDirNonDir: boolean;
   /** Absolute roots: index 0 is the directory written, then the lowers. */
   private readonly layers: readonly string[];
   /** Parent name as in the archive → real path (relative to the roots) of a dir in layer 0. */
@@ -112,6 +115,7 @@ export class LayerWriter implements TarSink {
 
   constructor(target: LayerTarget) {
     this.overlay = target.overlay;
+    this.noOverwriteDirNonDir = target.noOverwriteDirNonDir === true;
     this.layers = [target.root, ...target.lowers];
     this.rootState = { layers: this.layers.map((_, i) => i), gid: lstatSync(target.root).gid };
     this.euid = process.geteuid?.() ?? -1;
@@ -143,6 +147,7 @@ export class LayerWriter implements TarSink {
     const rel = joinName(parent, base);
     if (e.type === 'file') this.contentSize += e.size;
     else if (e.type === 'symlink') this.contentSize += Buffer.byteLength(e.linkname);
+    if (this.noOverwriteDirNonDir) this.checkOverwrite(e, rel);
     switch (e.type) {
       case 'file':
         this.createFile(e, rel, parent);
@@ -226,6 +231,18 @@ export class LayerWriter implements TarSink {
     if (e.type === 'char' && e.devmajor === 0 && e.devminor === 0) {
       // In overlay form this would silently act as a whiteout.
       throw invalidArgument(`invalid device node ${q(e.name)}: whiteout devices are not allowed in layers`);
+    }
+  }
+
+  /** moby's untar with NoOverwriteDirNonDir, in its words. */
+  private checkOverwrite(e: TarEntry, rel: string): void {
+    const st = lstatSync(this.abs(rel), { throwIfNoEntry: false });
+    if (st === undefined) return;
+    if (st.isDirectory() && e.type !== 'dir') {
+      throw invalidArgument(`cannot overwrite directory ${q(`/${rel}`)} with non-directory ${q(e.name)}`);
+    }
+    if (!st.isDirectory() && e.type === 'dir') {
+      throw invalidArgument(`cannot overwrite non-directory ${q(`/${rel}`)} with directory ${q(e.name)}`);
     }
   }
 

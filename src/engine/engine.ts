@@ -20,6 +20,7 @@ import { GarbageCollector, type GcRoots } from './gc/garbage-collector.js';
 import { ImageService } from './images/image-service.js';
 import { ImageStore } from './images/image-store.js';
 import { ImageTransfer } from './images/image-transfer.js';
+import { ContainerFilesystem } from './containers/container-filesystem.js';
 import { ContainerIo, type LogEntry, type LogReader } from './containers/container-io.js';
 import { ContainerService } from './containers/container-service.js';
 import { ContainerStore } from './containers/container-store.js';
@@ -68,6 +69,7 @@ export interface Engine {
   readonly system: SystemService;
   readonly containers: ContainerService;
   readonly containerIo: ContainerIo;
+  readonly containerFiles: ContainerFilesystem;
   readonly exec: ExecService;
   readonly networks: NetworkService;
   readonly volumes: VolumeService;
@@ -191,6 +193,11 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
   images.setUsers(containers);
   const containerIo = new ContainerIo(containers, readContainerLog);
   const exec = new ExecService(containers);
+  const containerFiles = new ContainerFilesystem({
+    containers,
+    applyLayer,
+    commitImage: (parentId, layer, o) => imageTransfer.commit(parentId, layer, o),
+  });
 
   // Start-up reconciliation: what a crash left half-made goes now (see docs/storage.md).
   await content.cleanupIngests(0, (ref) => !ONE_SHOT_INGEST.test(ref));
@@ -229,6 +236,7 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
     system,
     containers,
     containerIo,
+    containerFiles,
     exec,
     networks,
     volumes,

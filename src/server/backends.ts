@@ -34,6 +34,7 @@ import type {
   WaitResult,
 } from '../engine/containers/container-io.js';
 import type { ContainerRecord } from '../engine/containers/container-record.js';
+import type { Change, ContainerCommitOptions, ExtractOptions, PathStat } from '../engine/containers/container-filesystem.js';
 import type {
   CreateResult,
   RemoveOptions,
@@ -123,6 +124,17 @@ export interface ContainerIoBackend {
   stats(ref: string): Promise<StatsSample | undefined>;
 }
 
+/** Files in and out of containers: cp's archive endpoints, diff, export, commit. */
+export interface ContainerFilesBackend {
+  stat(ref: string, path: string): Promise<PathStat>;
+  /** Calls `start` with the stat and the tar before the first byte; settles when it is all sent. */
+  archive(ref: string, path: string, start: (stat: PathStat, tar: Readable) => void): Promise<void>;
+  extract(ref: string, path: string, input: Readable, opts: ExtractOptions): Promise<void>;
+  export(ref: string, start: (tar: Readable) => void): Promise<void>;
+  changes(ref: string): Promise<Change[]>;
+  commit(ref: string, opts: ContainerCommitOptions): Promise<string>;
+}
+
 export interface ExecBackend {
   create(ref: string, config: ExecConfig): string;
   get(id: string): ExecInstance;
@@ -140,6 +152,7 @@ export interface Backends {
   imageTransfer: ImageTransferBackend;
   containers: ContainerBackend;
   containerIo: ContainerIoBackend;
+  containerFiles: ContainerFilesBackend;
   exec: ExecBackend;
   networks: NetworkBackend;
   volumes: VolumeBackend;

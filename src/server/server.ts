@@ -10,6 +10,7 @@ import type { Backends } from './backends.js';
 import { JSON_CONTENT_TYPE, errorBody, httpStatusOf } from './errors.js';
 import { type ServerIdentity, standardHeaders } from './reply.js';
 import { apiVersion, setApiVersion } from './request.js';
+import { registerContainerFileRoutes } from './routes/container-files.js';
 import { registerContainerRoutes } from './routes/containers.js';
 import { registerExecRoutes } from './routes/exec.js';
 import { registerNetworkRoutes } from './routes/networks.js';
@@ -107,6 +108,7 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
   registerSystemRoutes(app, ctx);
   registerImageRoutes(app, ctx);
   registerContainerRoutes(app, ctx);
+  registerContainerFileRoutes(app, ctx);
   registerExecRoutes(app, ctx);
   registerNetworkRoutes(app, ctx);
   registerVolumeRoutes(app, ctx);

@@ -5,7 +5,7 @@
 // and exec-service.ts; they share the in-memory task slots kept here.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Digest } from '../../core/digest.js';
@@ -16,6 +16,7 @@ import { parseSignal } from '../../core/signals.js';
 import type { ImageConfig } from '../../oci/image.js';
 import type { OciMount, OciResources, OciSpec } from '../../oci/runtime-spec.js';
 import { deviceNodes, hostDevices } from '../../runtime/host.js';
+import { mountAll, mountCount, unmountAll } from '../../runtime/rootfs-mount.js';
 import type { Snapshotter } from '../../snapshots/snapshotter.js';
 import type { ExitStatus, Task, TaskService } from '../../runtime/task-service.js';
 import { KeyedMutex } from '../../util/keyed-mutex.js';
@@ -465,6 +466,42 @@ export class ContainerService {
   /** The mounts that show the container's root filesystem. */
   rootfsMounts(rec: ContainerRecord): Promise<Mount[]> {
     return this.d.snapshotter.mounts(rec.snapshotKey);
+  }
+
+  /**
+   * Runs `fn` under the container's lock with its root filesystem mounted: the running
+   * container's own mount (`bundle/rootfs`, which holds no bind mounts: those live in the
+   * container's mount namespace), or, for a created or stopped one, a temporary mount of its
+   * snapshot that is removed afterwards. Holding the lock keeps the container from starting or
+   * being cleaned up meanwhile. `pause` freezes a running container for the duration.
+   */
+  async withRootfs<T>(ref: string, fn: (root: string, rec: ContainerRecord) => Promise<T>, opts: { pause?: boolean } = {}): Promise<T> {
+    const { id } = this.resolve(ref);
+    return this.lock.run(id, async () => {
+      const rec = this.d.store.resolve(id);
+      const own = join(this.d.store.dir(id), 'bundle', 'rootfs');
+      if ((await mountCount(own)) > 0) {
+        const task = opts.pause && rec.state.status === 'running' ? await this.task(rec) : undefined;
+        if (task) await task.pause();
+        try {
+          return await fn(own, rec);
+        } finally {
+          if (task) await task.resume().catch((err: unknown) => this.d.log.warn({ err, id }, 'cannot resume a container'));
+        }
+      }
+      const tmp = await mkdtemp(join(this.d.store.dir(id), 'rootfs-'));
+      try {
+        await mountAll(await this.d.snapshotter.mounts(rec.snapshotKey), tmp);
+        try {
+          return await fn(tmp, rec);
+        } finally {
+          await unmountAll(tmp);
+        }
+      } finally {
+        // rmdir, never a recursive remove: a mount that failed to go must keep its contents.
+        await rmdir(tmp).catch((err: unknown) => this.d.log.warn({ err, id }, 'cannot remove a temporary rootfs mount point'));
+      }
+    });
   }
 
   logPath(id: string): string {

@@ -11,7 +11,8 @@ import { MEDIA_TYPE_DOCKER_LAYER } from '../../oci/media-types.js';
 import { type Platform, hostPlatform } from '../../oci/platform.js';
 import { applyConfigChanges } from './config-changes.js';
 import type { ImageCreateDeps } from './image-loader.js';
-import type { ImageRecord } from './image-record.js';
+import type { Digest } from '../../core/digest.js';
+import type { ImageRecord, LayerRecord } from './image-record.js';
 import { ingestStream, putBlob, uncompressedUpload, uploadError } from './ingest.js';
 import { unpackLayers } from './unpacker.js';
 
@@ -53,20 +54,34 @@ export async function importImage(deps: ImageCreateDeps, input: Readable, opts: 
       history: [{ created, comment: opts.message || `Imported from ${opts.source ?? '-'}` }],
     };
     if (platform.variant) config.variant = platform.variant;
-    const configBytes = canonicalJson(config);
-    const id = await putBlob(deps.content, configBytes);
-    const record: ImageRecord = {
-      id,
-      configSize: configBytes.length,
-      layers,
-      manifests: [],
-      created,
-      labels: runtimeConfig.Labels ?? {},
-      size: layers.reduce((a, l) => a + l.contentSize, 0),
-    };
-    await deps.images.add(record, ref ? [ref] : []);
+    const record = await storeImage(deps, config, layers, ref ? [ref] : []);
+    const id = record.id;
     deps.images.publish(id, 'import', id);
     opts.progress?.({ status: id });
     return record;
   });
+}
+
+/** Stores a new image's config and catalogues it (import, commit) with its names. */
+export async function storeImage(
+  deps: ImageCreateDeps,
+  config: ImageConfig,
+  layers: LayerRecord[],
+  refs: Reference[],
+  parent?: Digest,
+): Promise<ImageRecord> {
+  const configBytes = canonicalJson(config);
+  const id = await putBlob(deps.content, configBytes);
+  const record: ImageRecord = {
+    id,
+    configSize: configBytes.length,
+    layers,
+    manifests: [],
+    ...(parent ? { parent } : {}),
+    created: config.created ?? new Date().toISOString(),
+    labels: config.config?.Labels ?? {},
+    size: layers.reduce((a, l) => a + l.contentSize, 0),
+  };
+  await deps.images.add(record, refs);
+  return record;
 }

@@ -8,6 +8,7 @@ import type { Reference } from '../../core/reference.js';
 import type { RegistryCredentials } from '../../remote/registry-auth.js';
 import type { RegistryClient } from '../../remote/registry-client.js';
 import type { ImageCreateDeps, LoadOptions, LoadResult } from './image-loader.js';
+import type { CommitImageOptions } from './image-committer.js';
 import type { ImportOptions } from './image-importer.js';
 import type { PullOptions, PullResult } from './image-puller.js';
 import type { PushOptions } from './image-pusher.js';
@@ -67,5 +68,12 @@ export class ImageTransfer {
   /** `POST /auth`: checks the credentials against the registry that serves `domain`. */
   async login(domain: string, creds: RegistryCredentials, signal?: AbortSignal): Promise<{ identityToken?: string }> {
     return this.remote.registry.login(domain, creds, signal);
+  }
+
+  /** A new image: the image `parentId` plus one layer (commit). */
+  async commit(parentId: string | undefined, layer: Readable, opts: CommitImageOptions): Promise<ImageRecord> {
+    const { commitImage } = await import('./image-committer.js');
+    const parent = parentId ? this.deps.images.resolve(parentId) : undefined;
+    return commitImage(this.deps, parent, layer, opts);
   }
 }

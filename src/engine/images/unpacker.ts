@@ -23,6 +23,7 @@ export type LayerApplier = (
     onProgress?: (bytes: number) => void;
     /** The uncompressed stream's sha256, when already verified (no need to hash it again). */
     trustedDigest?: Digest;
+    noOverwriteDirNonDir?: boolean;
   },
 ) => Promise<{ diffId: Digest; size: number; contentSize: number }>;
 

@@ -318,6 +318,14 @@ export function fakeBackends(): FakeBackends {
       top: async () => notFaked('top'),
       stats: async () => notFaked('stats'),
     },
+    containerFiles: {
+      stat: async () => notFaked('stat'),
+      archive: async () => notFaked('archive'),
+      extract: async () => notFaked('extract'),
+      export: async () => notFaked('export'),
+      changes: async () => notFaked('changes'),
+      commit: async () => notFaked('commit'),
+    },
     exec: {
       create: () => notFaked('exec create'),
       get: (id) => notFaked(`exec ${id}`),

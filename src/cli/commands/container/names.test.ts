@@ -19,10 +19,10 @@ test('ps, container ls, container list, container ps: the same list', async (t) 
 test('every container verb exists under `container` and, as in docker, at the top level', () => {
   const specs = (COMMANDS as CommandSpec[]).filter((c) => c.group === 'container');
   const names = specs.map((c) => c.name).sort();
-  assert.deepEqual(names, ['attach', 'create', 'exec', 'inspect', 'kill', 'logs', 'ls', 'pause', 'port', 'prune', 'rename', 'restart', 'rm', 'run', 'start', 'stats', 'stop', 'top', 'unpause', 'update', 'wait']);
+  assert.deepEqual(names, ['attach', 'commit', 'cp', 'create', 'diff', 'exec', 'export', 'inspect', 'kill', 'logs', 'ls', 'pause', 'port', 'prune', 'rename', 'restart', 'rm', 'run', 'start', 'stats', 'stop', 'top', 'unpause', 'update', 'wait']);
   // docker has no top-level `prune`, and its top-level `inspect` is the generic one.
   const shortcuts = specs.flatMap((c) => c.shortcuts ?? []).sort();
-  assert.deepEqual(shortcuts, ['attach', 'create', 'exec', 'kill', 'logs', 'pause', 'port', 'ps', 'rename', 'restart', 'rm', 'run', 'start', 'stats', 'stop', 'top', 'unpause', 'update', 'wait']);
+  assert.deepEqual(shortcuts, ['attach', 'commit', 'cp', 'create', 'diff', 'exec', 'export', 'kill', 'logs', 'pause', 'port', 'ps', 'rename', 'restart', 'rm', 'run', 'start', 'stats', 'stop', 'top', 'unpause', 'update', 'wait']);
   assert.ok((COMMANDS as CommandSpec[]).some((c) => c.name === 'inspect' && c.group === undefined));
 });
 
