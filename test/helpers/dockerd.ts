@@ -23,14 +23,17 @@ export function needsDockerd(): string | false {
   );
 }
 
-/** dockerd on roots under `dir` (socket `dir/docker.sock`), touching nothing of the host's network. */
-export function dockerdArgs(dir: string, cgroupParent: string): string[] {
+/**
+ * dockerd on roots under `dir` (socket `dir/docker.sock`), touching nothing of the host's
+ * firewall; no default bridge unless `bridge` names one the caller made (and removes).
+ */
+export function dockerdArgs(dir: string, cgroupParent: string, bridge = 'none'): string[] {
   return [
     '--data-root', join(dir, 'data'),
     '--exec-root', join(dir, 'exec'),
     '--pidfile', join(dir, 'dockerd.pid'),
     '-H', `unix://${join(dir, 'docker.sock')}`,
-    '--bridge=none', '--iptables=false', '--ip-masq=false', '--ip-forward=false',
+    `--bridge=${bridge}`, '--iptables=false', '--ip-masq=false', '--ip-forward=false',
     '--cgroup-parent', `/${cgroupParent}`,
   ];
 }
