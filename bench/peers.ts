@@ -23,6 +23,31 @@ export interface Dockerd {
   stop(): Promise<void>;
 }
 
+/** The peers' Debian packages: dockerd (docker.io), Debian's registry, skopeo. */
+const PEER_PACKAGES: [string, string][] = [
+  ['docker.io', '/usr/sbin/dockerd'],
+  ['docker-registry', '/usr/bin/docker-registry'],
+  ['skopeo', '/usr/bin/skopeo'],
+];
+
+/**
+ * Installs the peers from Debian's packages when they are missing (as root), so that one
+ * command measures berth beside them on a fresh machine. Says so, and goes on without them
+ * (their workloads skip) when it cannot.
+ */
+export function ensurePeerPackages(): void {
+  const missing = PEER_PACKAGES.filter(([, bin]) => !existsSync(bin)).map(([pkg]) => pkg);
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    console.error(`peers missing (${missing.join(', ')}): run as root to install them, or scripts/install-deps.sh --test`);
+    return;
+  }
+  console.error(`installing the peers from Debian's packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { env, stdio: 'inherit' });
+  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env, stdio: 'inherit' });
+}
+
 export function dockerdMissing(): string | undefined {
   if (!existsSync(DOCKERD)) return `${DOCKERD} is not installed (Debian package docker.io)`;
   if (!existsSync(DOCKER)) return `${DOCKER} is not installed`;

@@ -39,7 +39,7 @@ import { MB, type Row, asecs, call, median, printTable, rssKiB, secs, sh, startD
 import { CONTAINER_WORKLOADS, benchContainers } from './containers.js';
 import { FILE_WORKLOADS, benchFiles } from './files.js';
 import { NETWORK_WORKLOADS, benchNetworks } from './networks.js';
-import { PEER_WORKLOADS, benchVsDocker } from './peers.js';
+import { PEER_WORKLOADS, benchVsDocker, ensurePeerPackages } from './peers.js';
 import { REGISTRY_WORKLOADS, benchRegistry } from './registry.js';
 import { benchPull } from './pull.js';
 
@@ -231,6 +231,7 @@ async function main(): Promise<void> {
   if (args.tmpfs) sh('mount', ['-t', 'tmpfs', '-o', 'size=4g', 'tmpfs', root]);
   const rows: Row[] = [];
   try {
+    if (['pull', 'registry', ...PEER_WORKLOADS].some(want)) ensurePeerPackages();
     const workload = want('load') || want('rss') || want('pull') ? makeWorkload(join(root, 'workload')) : undefined;
     if (want('load') && workload) await benchLoad(root, workload, args.quick ? 3 : 7, rows);
     if (want('start')) await benchStart(root, args.quick ? 3 : 7, rows);
