@@ -5,7 +5,7 @@
 // Kernel work is in src/network (bridges, namespaces, nftables, DNS); this file decides what.
 
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { EngineError, conflict, invalidArgument, kindOf, notFound } from '../../core/errors.js';
@@ -17,11 +17,13 @@ import { type FirewallModel, type PortForward, applyRuleset, deleteTable } from 
 import { AddressAllocator, type AddressPoolSpec, chooseSubnet } from '../../network/ipam.js';
 import { type Subnet, contains, formatIPv4, formatSubnet, macForAddress, overlaps, parseAddressInSubnet, parseIPv4, parseSubnet } from '../../network/ipv4.js';
 import { type InterfaceSpec, addInterfaces, createSandbox, deleteBridge, deleteSandbox, ensureBridge, linkExists, removeInterfaces } from '../../network/links.js';
-import { parseHostPortRange, probePort } from '../../network/ports.js';
+import { hostRoutes } from '../../network/host-routes.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { ContainerRecord, EndpointState, NetworkState, PortBinding } from '../containers/container-record.js';
 import type { EndpointRequest } from '../containers/spec/container-spec.js';
 import type { IpamPool, NetworkRecord, NetworkStore } from './network-store.js';
+import { type VisibleEndpoint, lookupAddress, lookupName, visibleEndpoints } from './network-names.js';
+import { bindPorts, toForward } from './published-ports.js';
 
 export interface NetworkSettings {
   /** Network namespaces live in `<execRoot>/netns`. */
@@ -351,8 +353,8 @@ export class NetworkService {
     if (!n.predefined && !this.dns.has(n.id)) {
       const server = await DnsServer.listen({
         address: pool.gateway,
-        lookup: (name, from) => this.lookup(n, name, from),
-        reverse: (address, from) => this.reverse(n, address, from),
+        lookup: (name, from) => lookupName(this.visible(n, from), name),
+        reverse: (address, from) => lookupAddress(this.visible(n, from), address),
         upstream: n.internal ? [] : this.settings.dns.length > 0 ? this.settings.dns : await hostNameservers(),
         log: this.log,
       }).catch((err: unknown) => {
@@ -382,42 +384,8 @@ export class NetworkService {
     await applyRuleset(this.settings.firewallTable, model);
   }
 
-  /**
-   * Names as the asking container sees them: container names, aliases and short IDs of the
-   * running containers on any user-defined network it shares with them (it may ask the DNS
-   * server of any of its networks: resolv.conf names the first network's).
-   */
-  private lookup(n: NetworkRecord, name: string, from: string): string[] | undefined {
-    const out: string[] = [];
-    for (const { c, ep, netName } of this.visible(n, from)) {
-      const names = [c.name, c.id.slice(0, 12), ...(c.spec.endpoints[netName]?.aliases ?? [])].map((x) => x.toLowerCase());
-      if (names.includes(name) && !out.includes(ep.ip)) out.push(ep.ip);
-    }
-    return out.length > 0 ? out : undefined;
-  }
-
-  /** PTR answers: `<container>.<network>` for an address the asker can see, as Docker's. */
-  private reverse(n: NetworkRecord, address: string, from: string): string[] | undefined {
-    const out = this.visible(n, from)
-      .filter(({ ep }) => ep.ip === address)
-      .map(({ c, netName }) => `${c.name}.${netName}`);
-    return out.length > 0 ? out : undefined;
-  }
-
-  /** Endpoints of running containers on the user-defined networks the asker is on. */
-  private visible(n: NetworkRecord, from: string): { c: ContainerRecord; ep: EndpointState; netName: string }[] {
-    const all = this.containers.list();
-    const asker = all.find((c) => c.state.network?.endpoints[n.name]?.ip === from);
-    const nets = asker ? Object.entries(asker.state.network!.endpoints) : [[n.name, { networkId: n.id }] as const];
-    const out: { c: ContainerRecord; ep: EndpointState; netName: string }[] = [];
-    for (const [netName, { networkId }] of nets) {
-      if (this.store.get(networkId)?.predefined !== false) continue;
-      for (const c of all) {
-        const ep = c.state.network?.endpoints[netName];
-        if (ep && ep.networkId === networkId) out.push({ c, ep, netName });
-      }
-    }
-    return out;
+  private visible(n: NetworkRecord, from: string): VisibleEndpoint[] {
+    return visibleEndpoints(this.containers.list(), (id) => this.store.get(id), n, from);
   }
 
   // ---- containers ------------------------------------------------------------------------
@@ -477,7 +445,7 @@ export class NetworkService {
           endpoints[n.name] = ep;
           ifs.push(iface);
         }
-        const ports = await this.bindPorts(rec, Object.values(endpoints)[0]);
+        const ports = await bindPorts(rec, Object.values(endpoints)[0], [...this.ports.values()].flat());
         bindings = ports.bindings;
         if (ports.forwards.length > 0) this.ports.set(rec.id, ports.forwards);
       });
@@ -539,56 +507,6 @@ export class NetworkService {
       ...(primary && !n.internal ? { defaultGateway: gateway } : {}),
     };
     return { ep, iface, addr };
-  }
-
-  /** -p and -P: host ports checked or chosen, as DNAT targets on the first network. */
-  private async bindPorts(rec: ContainerRecord, ep: EndpointState | undefined): Promise<{ bindings: PortBinding[]; forwards: PortForward[] }> {
-    const h = rec.spec.host;
-    const wanted: [string, { hostIp: string; hostPort: string }[]][] = Object.entries(h.portBindings);
-    if (h.publishAllPorts) {
-      for (const p of Object.keys(rec.spec.exposedPorts)) {
-        if (!h.portBindings[p]) wanted.push([p, [{ hostIp: '', hostPort: '' }]]);
-      }
-    }
-    const bindings: PortBinding[] = [];
-    const forwards: PortForward[] = [];
-    if (wanted.length === 0 || !ep) return { bindings, forwards };
-    const mine = [...this.ports.values()].flat();
-    for (const [containerPort, list] of wanted) {
-      const [portText, protoText = 'tcp'] = containerPort.split('/');
-      const proto = protoText === 'udp' ? 'udp' : protoText === 'tcp' ? 'tcp' : undefined;
-      if (!proto) throw invalidArgument(`invalid proto: ${protoText}`);
-      const port = Number(portText);
-      for (const b of list.length > 0 ? list : [{ hostIp: '', hostPort: '' }]) {
-        const hostIpText = b.hostIp || '0.0.0.0';
-        const hostIp = parseIPv4(hostIpText);
-        if (hostIp === undefined) throw invalidArgument(`invalid host IP address ${b.hostIp} (IPv6 publishing is not supported)`);
-        const range = parseHostPortRange(b.hostPort);
-        if (!range) throw invalidArgument(`invalid port specification: "${b.hostPort}"`);
-        const clash = (p: number): boolean =>
-          [...mine, ...forwards].some((f) => f.proto === proto && f.hostPort === p && (f.hostIp === undefined || hostIp === 0 || f.hostIp === hostIp));
-        let hostPort: number | undefined;
-        if (range.start === 0) {
-          for (let tries = 0; tries < 20 && hostPort === undefined; tries++) {
-            const p = await probePort(proto, hostIpText, 0);
-            if (p !== undefined && !clash(p)) hostPort = p;
-          }
-        } else {
-          for (let p = range.start; p <= range.end && hostPort === undefined; p++) {
-            if (!clash(p) && (await probePort(proto, hostIpText, p)) !== undefined) hostPort = p;
-          }
-        }
-        if (hostPort === undefined) {
-          throw new EngineError(
-            'internal',
-            `driver failed programming external connectivity on endpoint ${rec.name} (${ep.endpointId}): Bind for ${hostIpText}:${b.hostPort || '0'} failed: port is already allocated`,
-          );
-        }
-        forwards.push({ proto, ...(hostIp === 0 ? {} : { hostIp }), hostPort, address: parseIPv4(ep.ip)!, port });
-        bindings.push({ containerPort, hostIp: hostIpText, hostPort: String(hostPort) });
-      }
-    }
-    return { bindings, forwards };
   }
 
   /** After the container's process is gone: namespace, addresses and ports go. */
@@ -693,20 +611,6 @@ function internalNoPool(n: NetworkRecord): EngineError {
   return new EngineError('internal', `network ${n.name} has no address pool`);
 }
 
-function toForward(b: PortBinding, state: NetworkState): PortForward | undefined {
-  const first = Object.values(state.endpoints)[0];
-  if (!first) return undefined;
-  const [port, proto = 'tcp'] = b.containerPort.split('/');
-  const hostIp = parseIPv4(b.hostIp);
-  return {
-    proto: proto === 'udp' ? 'udp' : 'tcp',
-    ...(hostIp === undefined || hostIp === 0 ? {} : { hostIp }),
-    hostPort: Number(b.hostPort),
-    address: parseIPv4(first.ip)!,
-    port: Number(port),
-  };
-}
-
 /** The networks a container is connected to, the one it was created on first. */
 export function networkNames(spec: ContainerRecord['spec']): string[] {
   if (spec.network.kind === 'host') return ['host'];
@@ -718,23 +622,4 @@ export function networkNames(spec: ContainerRecord['spec']): string[] {
 
 export function networksOf(rec: ContainerRecord): string[] {
   return networkNames(rec.spec);
-}
-
-/** Every IPv4 route of the host, from /proc/net/route (little-endian hex). */
-async function hostRoutes(): Promise<Subnet[]> {
-  const text = await readFile('/proc/net/route', 'utf8').catch(() => '');
-  const out: Subnet[] = [];
-  for (const line of text.split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 8) continue;
-    const dest = Number.parseInt(f[1]!, 16);
-    const mask = Number.parseInt(f[7]!, 16);
-    if (mask === 0) continue; // the default route overlaps everything
-    const le = (x: number): number => (((x & 255) << 24) | (((x >>> 8) & 255) << 16) | (((x >>> 16) & 255) << 8) | (x >>> 24)) >>> 0;
-    const m = le(mask);
-    const prefix = 32 - Math.log2((~m >>> 0) + 1);
-    if (!Number.isInteger(prefix)) continue;
-    out.push({ base: le(dest), prefix });
-  }
-  return out;
 }
