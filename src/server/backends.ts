@@ -93,6 +93,8 @@ export interface ContainerBackend {
   update(ref: string, req: UpdateRequest): Promise<string[]>;
   prune(filters: Filters): Promise<{ deleted: string[]; spaceReclaimed: number }>;
   connect(ref: string, network: string, endpoint: EndpointRequest): Promise<void>;
+  /** The writable layer's size and the whole root filesystem's (image included), in bytes. */
+  sizes(rec: ContainerRecord): Promise<{ sizeRw: number; sizeRootFs: number }>;
   disconnect(ref: string, network: string): Promise<void>;
 }
 

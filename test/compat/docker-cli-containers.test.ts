@@ -219,6 +219,18 @@ test('docker CLI drives containers on berthd', { skip, timeout: 300_000 }, async
     await ok(d, ['rm', '-f', rotated, truncated]);
   });
 
+  await t.test('ps -s, inspect --size and system df report the writable layer', async () => {
+    await ok(d, ['run', '--name', 'sized', 'busybox', 'sh', '-c', 'head -c 300000 /dev/zero > /big']);
+    const ps = await ok(d, ['ps', '-a', '-s', '--filter', 'name=sized', '--format', '{{.Size}}']);
+    assert.match(ps.trim(), /^30\dkB \(virtual [\d.]+MB\)$/);
+    const sizes = JSON.parse(await ok(d, ['inspect', '--size', '--format', '{{json .SizeRw}} {{json .SizeRootFs}}', 'sized']).then((o) => `[${o.trim().replace(' ', ',')}]`));
+    assert.ok(sizes[0] >= 300000 && sizes[0] < 320000, `SizeRw ${sizes[0]}`);
+    assert.ok(sizes[1] > sizes[0]);
+    const df = await ok(d, ['system', 'df', '--format', '{{.Type}} {{.TotalCount}} {{.Size}}']);
+    assert.match(df, /^Containers [1-9]\d* 30\dkB$/m);
+    await ok(d, ['rm', 'sized']);
+  });
+
   await t.test('rm -f, container prune, ps -a empty; no leftovers', async () => {
     await ok(d, ['rm', '-f', 'ticker2']);
     await ok(d, ['run', '--name', 'done1', 'busybox', 'true']);

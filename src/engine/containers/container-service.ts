@@ -463,6 +463,15 @@ export class ContainerService {
     return caps ? { availableCapabilities: caps } : {};
   }
 
+  /**
+   * Docker's two sizes: the writable layer's bytes (`SizeRw`) and the whole root filesystem,
+   * image included (`SizeRootFs`); for `ps -s`, `inspect --size` and `system df`.
+   */
+  async sizes(rec: ContainerRecord): Promise<{ sizeRw: number; sizeRootFs: number }> {
+    const rw = (await this.d.snapshotter.usage(rec.snapshotKey).catch(() => ({ size: 0 }))).size;
+    return { sizeRw: rw, sizeRootFs: rw + (this.d.images.find(rec.imageId)?.size ?? 0) };
+  }
+
   /** The mounts that show the container's root filesystem. */
   rootfsMounts(rec: ContainerRecord): Promise<Mount[]> {
     return this.d.snapshotter.mounts(rec.snapshotKey);

@@ -334,3 +334,8 @@ export function toContainerInspectWire(rec: ContainerRecord, extras: InspectExtr
   if (extras.sizeRootFs !== undefined) wire.SizeRootFs = extras.sizeRootFs;
   return wire;
 }
+
+/** `SizeRw` and `SizeRootFs` as the list and `system df` carry them. */
+export function sizesWire(s: { sizeRw: number; sizeRootFs: number }): { SizeRw: number; SizeRootFs: number } {
+  return { SizeRw: s.sizeRw, SizeRootFs: s.sizeRootFs };
+}

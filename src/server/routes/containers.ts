@@ -7,7 +7,7 @@ import { apiVersionBefore } from '../../api/version.js';
 import type { LogEntry, StatsSample } from '../../engine/containers/container-io.js';
 import { listContainers } from '../../engine/containers/container-list.js';
 import { toCreateRequest, toUpdateRequest } from '../convert/container-create.js';
-import { toContainerInspectWire, toContainerSummaryWire } from '../convert/container.js';
+import { sizesWire, toContainerInspectWire, toContainerSummaryWire } from '../convert/container.js';
 import { JSON_CONTENT_TYPE } from '../errors.js';
 import { frameHeader, parseDetachKeys, pumpSession, streamContentType } from '../hijack.js';
 import { requestSignal, sendEmpty, sendJson, startStream } from '../reply.js';
@@ -15,6 +15,7 @@ import { apiVersion, bool, filters, int, query, str } from '../request.js';
 import type { RouteContext } from '../route-context.js';
 
 type Params = { id: string };
+
 
 export function registerContainerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { containers, containerIo, exec, images, system } = ctx.backends;
@@ -44,17 +45,19 @@ export function registerContainerRoutes(app: FastifyInstance, ctx: RouteContext)
         }
       },
     );
-    return sendJson(
-      reply,
-      list.map((r) => toContainerSummaryWire(r, r.imageId)),
+    const withSize = bool(q, 'size');
+    const wire = await Promise.all(
+      list.map(async (r) => ({ ...toContainerSummaryWire(r, r.imageId), ...(withSize ? sizesWire(await containers.sizes(r)) : {}) })),
     );
+    return sendJson(reply, wire);
   });
 
   app.get<{ Params: Params }>('/containers/:id/json', async (req, reply) => {
     const rec = containers.resolve(req.params.id);
+    const sizes = bool(query(req), 'size') ? await containers.sizes(rec) : {};
     return sendJson(
       reply,
-      toContainerInspectWire(rec, { rootDir: rootDir(), execIds: exec.idsOf(rec.id), driver: driver() }),
+      toContainerInspectWire(rec, { rootDir: rootDir(), execIds: exec.idsOf(rec.id), driver: driver(), ...sizes }),
     );
   });
 

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { EngineError } from '../../core/errors.js';
 import { EVENT_FILTERS, eventMatches } from '../../engine/events/event-filter.js';
+import { sizesWire, toContainerSummaryWire } from '../convert/container.js';
 import { toImageSummaryWire } from '../convert/image.js';
 import { toVolumeUsageWire } from '../convert/volume.js';
 import { eventJson, toEventWire, toInfoWire, toVersionWire } from '../convert/system.js';
@@ -14,7 +15,7 @@ import { filters, query, str } from '../request.js';
 import type { RouteContext } from '../route-context.js';
 
 export function registerSystemRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { system, events, images, imageTransfer, volumes } = ctx.backends;
+  const { system, events, images, imageTransfer, volumes, containers } = ctx.backends;
 
   const ping = {
     'Cache-Control': 'no-cache, no-store, must-revalidate',
@@ -45,7 +46,9 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: RouteContext): v
     return sendJson(reply, {
       LayersSize: du.layersSize,
       Images: du.images.map(toImageSummaryWire),
-      Containers: [],
+      Containers: await Promise.all(
+        containers.list().map(async (r) => ({ ...toContainerSummaryWire(r, r.imageId), ...sizesWire(await containers.sizes(r)) })),
+      ),
       Volumes: (await volumes.diskUsage()).map(toVolumeUsageWire),
       BuildCache: [],
     });

@@ -308,6 +308,7 @@ export function fakeBackends(): FakeBackends {
       update: async () => notFaked('update'),
       prune: async () => ({ deleted: [], spaceReclaimed: 0 }),
       connect: async () => notFaked('connect'),
+      sizes: async () => ({ sizeRw: 0, sizeRootFs: 0 }),
       disconnect: async () => notFaked('disconnect'),
     },
     containerIo: {
