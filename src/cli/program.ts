@@ -6,8 +6,8 @@ import { Command, CommanderError, Help, Option, type ParseOptionsResult } from '
 import { ApiError, ConnectError } from '../client/engine-client.js';
 import { type Cli, UsageError, processCli, resolveHost } from './cli.js';
 import { type CommandEntry, type CommandSpec, FlagError, argCountError, usageBlock } from './command-spec.js';
-import { FormatError } from './output/format.js';
-import { JsonMessageError } from './output/json-message.js';
+import { FormatError } from './output/errors.js';
+import { JsonMessageError } from './output/errors.js';
 
 const collect = (v: string, prev: unknown): string[] => [...(Array.isArray(prev) ? (prev as string[]) : []), v];
 
