@@ -6,8 +6,7 @@ import { Command, CommanderError, Help, Option, type ParseOptionsResult } from '
 import { ApiError, ConnectError } from '../client/engine-client.js';
 import { type Cli, UsageError, processCli, resolveHost } from './cli.js';
 import { type CommandEntry, type CommandSpec, FlagError, argCountError, usageBlock } from './command-spec.js';
-import { FormatError } from './output/errors.js';
-import { JsonMessageError } from './output/errors.js';
+import { FormatError, JsonMessageError } from './output/errors.js';
 
 const collect = (v: string, prev: unknown): string[] => [...(Array.isArray(prev) ? (prev as string[]) : []), v];
 
@@ -28,6 +27,8 @@ export async function runProgram(argv: string[], entries: CommandEntry[], opts: 
   let cli: Cli | undefined;
   // The command whose flags failed to parse, for docker's usage block after the error.
   let failing: { path: string; usage: string } | undefined;
+  // The leaves as commander commands, without their flags until their module is loaded.
+  const leaves = new Map<Command, { entry: CommandEntry; path: string; loaded?: Promise<void> }>();
   const program = new GoFlagCommand('berth')
     .description('A Docker-compatible container engine')
     .usage('[OPTIONS] COMMAND')
@@ -54,16 +55,13 @@ export async function runProgram(argv: string[], entries: CommandEntry[], opts: 
     return cli;
   };
 
-  // The leaves as commander commands, without their flags until their module is loaded.
-  const leaves = new Map<Command, { entry: CommandEntry; path: string; loaded?: Promise<void> }>();
   const load = (cmd: Command): Promise<void> | undefined => {
     const leaf = leaves.get(cmd);
     if (!leaf) return undefined;
     leaf.loaded ??= leaf.entry.load().then((spec) => define(cmd, spec as CommandSpec, leaf.path));
     return leaf.loaded;
   };
-  // Loads the leaf a group or the program hands its arguments to; `berth help run` shows its help
-  // without that step (commander calls help() directly), so it loads what follows `help` first.
+  // Loads the leaf that the program or a group hands its arguments to.
   const preSubcommand = async (_parent: Command, sub: Command): Promise<void> => {
     await load(sub);
   };
@@ -141,13 +139,14 @@ export async function runProgram(argv: string[], entries: CommandEntry[], opts: 
     }
   }
 
-  const helpAt = argv.indexOf('help');
-  if (helpAt >= 0) {
-    const names = new Set(argv.slice(helpAt + 1));
-    await Promise.all([...leaves.keys()].filter((c) => [c.name(), ...c.aliases()].some((n) => names.has(n))).map(load));
-  }
-
   try {
+    // `berth help run` prints run's help without handing it any arguments (commander calls its
+    // help() directly): the leaves named after a `help` are loaded first.
+    const helpAt = argv.indexOf('help');
+    if (helpAt >= 0) {
+      const names = new Set(argv.slice(helpAt + 1));
+      await Promise.all([...leaves.keys()].filter((c) => [c.name(), ...c.aliases()].some((n) => names.has(n))).map(load));
+    }
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     return reportError(err, cli, failing);
