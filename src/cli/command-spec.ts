@@ -1,6 +1,7 @@
 // A command as data: its name, where it appears (`image ls`, and `images` at the top level),
 // its Docker-style usage line, flags and argument count. program.ts turns specs into commander
 // commands; each command file exports one spec and a run function that tests call directly.
+// commands.ts lists each command as a CommandEntry, which loads the spec when the command runs.
 
 import { goQuote } from '../util/go-format.js';
 import type { Cli } from './cli.js';
@@ -34,6 +35,17 @@ export interface CommandSpec<O = Record<string, unknown>> {
    */
   interspersed?: boolean;
   run(cli: Cli, args: string[], opts: O): Promise<number | void>;
+}
+
+/**
+ * A command as the lists in `berth --help` and `berth <group> --help` show it, known without
+ * importing its module; `load` imports the module (its flags, run function and their
+ * dependencies) when the command is about to run or show its own help.
+ */
+export interface CommandEntry extends Pick<CommandSpec, 'group' | 'name' | 'aliases' | 'shortcuts' | 'description'> {
+  /** The command has flags: the lists show `[options]` after its name, as commander does. */
+  flags: boolean;
+  load(): Promise<CommandSpec<never>>;
 }
 
 /**

@@ -1,120 +1,68 @@
-// Every berth command, listed once (explicit wiring: no command registers itself).
+// Every berth command, listed once (explicit wiring: no command registers itself). An entry holds
+// what the command lists (`berth --help`, `berth image --help`) show of it; its module, with the
+// flags, the run function and what they import, is loaded only when the command runs (or shows
+// its own help): `berth ps` does not load tar, the progress bars or the hijack code.
+// commands.test.ts checks every entry against its module's spec.
 
-import type { CommandSpec } from './command-spec.js';
-import { attachCommand } from './commands/container/attach.js';
-import { commitCommand } from './commands/container/commit.js';
-import { cpCommand } from './commands/container/cp.js';
-import { createCommand } from './commands/container/create.js';
-import { diffCommand } from './commands/container/diff.js';
-import { execCommand } from './commands/container/exec.js';
-import { exportCommand } from './commands/container/export.js';
-import { containerInspectCommand } from './commands/container/inspect.js';
-import { killCommand } from './commands/container/kill.js';
-import { logsCommand } from './commands/container/logs.js';
-import { psCommand } from './commands/container/ls.js';
-import { pauseCommand } from './commands/container/pause.js';
-import { portCommand } from './commands/container/port.js';
-import { containerPruneCommand } from './commands/container/prune.js';
-import { renameCommand } from './commands/container/rename.js';
-import { restartCommand } from './commands/container/restart.js';
-import { rmCommand } from './commands/container/rm.js';
-import { runCommand } from './commands/container/run.js';
-import { startCommand } from './commands/container/start.js';
-import { statsCommand } from './commands/container/stats.js';
-import { stopCommand } from './commands/container/stop.js';
-import { topCommand } from './commands/container/top.js';
-import { unpauseCommand } from './commands/container/unpause.js';
-import { updateCommand } from './commands/container/update.js';
-import { waitCommand } from './commands/container/wait.js';
-import { imageHistoryCommand } from './commands/image/history.js';
-import { imageImportCommand } from './commands/image/import.js';
-import { imageInspectCommand } from './commands/image/inspect.js';
-import { imageLoadCommand } from './commands/image/load.js';
-import { imageLsCommand } from './commands/image/ls.js';
-import { imagePullCommand } from './commands/image/pull.js';
-import { imagePushCommand } from './commands/image/push.js';
-import { imagePruneCommand } from './commands/image/prune.js';
-import { imageRmCommand } from './commands/image/rm.js';
-import { imageSaveCommand } from './commands/image/save.js';
-import { imageSeedCommand } from './commands/image/seed.js';
-import { imageTagCommand } from './commands/image/tag.js';
-import { networkConnectCommand } from './commands/network/connect.js';
-import { networkCreateCommand } from './commands/network/create.js';
-import { networkDisconnectCommand } from './commands/network/disconnect.js';
-import { networkInspectCommand } from './commands/network/inspect.js';
-import { networkLsCommand } from './commands/network/ls.js';
-import { networkPruneCommand } from './commands/network/prune.js';
-import { networkRmCommand } from './commands/network/rm.js';
-import { volumeCreateCommand } from './commands/volume/create.js';
-import { volumeInspectCommand } from './commands/volume/inspect.js';
-import { volumeLsCommand } from './commands/volume/ls.js';
-import { volumePruneCommand } from './commands/volume/prune.js';
-import { volumeRmCommand } from './commands/volume/rm.js';
-import { systemDfCommand } from './commands/system/df.js';
-import { eventsCommand } from './commands/system/events.js';
-import { infoCommand } from './commands/system/info.js';
-import { inspectCommand } from './commands/system/inspect.js';
-import { loginCommand } from './commands/system/login.js';
-import { logoutCommand } from './commands/system/logout.js';
-import { versionCommand } from './commands/system/version.js';
+import type { CommandEntry } from './command-spec.js';
 
-export const COMMANDS = [
-  runCommand,
-  createCommand,
-  startCommand,
-  stopCommand,
-  restartCommand,
-  killCommand,
-  rmCommand,
-  psCommand,
-  logsCommand,
-  execCommand,
-  attachCommand,
-  topCommand,
-  portCommand,
-  statsCommand,
-  waitCommand,
-  updateCommand,
-  pauseCommand,
-  unpauseCommand,
-  renameCommand,
-  cpCommand,
-  diffCommand,
-  exportCommand,
-  commitCommand,
-  containerInspectCommand,
-  containerPruneCommand,
-  inspectCommand,
-  imageLsCommand,
-  imageInspectCommand,
-  imageHistoryCommand,
-  imageTagCommand,
-  imagePullCommand,
-  imagePushCommand,
-  imageRmCommand,
-  imageSaveCommand,
-  imageLoadCommand,
-  imageImportCommand,
-  imagePruneCommand,
-  imageSeedCommand,
+export const COMMANDS: CommandEntry[] = [
+  { group: 'container', name: 'run', shortcuts: ['run'], description: 'Create and run a new container from an image', flags: true, load: async () => (await import('./commands/container/run.js')).runCommand },
+  { group: 'container', name: 'create', shortcuts: ['create'], description: 'Create a new container', flags: true, load: async () => (await import('./commands/container/create.js')).createCommand },
+  { group: 'container', name: 'start', shortcuts: ['start'], description: 'Start one or more stopped containers', flags: true, load: async () => (await import('./commands/container/start.js')).startCommand },
+  { group: 'container', name: 'stop', shortcuts: ['stop'], description: 'Stop one or more running containers', flags: true, load: async () => (await import('./commands/container/stop.js')).stopCommand },
+  { group: 'container', name: 'restart', shortcuts: ['restart'], description: 'Restart one or more containers', flags: true, load: async () => (await import('./commands/container/restart.js')).restartCommand },
+  { group: 'container', name: 'kill', shortcuts: ['kill'], description: 'Kill one or more running containers', flags: true, load: async () => (await import('./commands/container/kill.js')).killCommand },
+  { group: 'container', name: 'rm', aliases: ['remove'], shortcuts: ['rm'], description: 'Remove one or more containers', flags: true, load: async () => (await import('./commands/container/rm.js')).rmCommand },
+  { group: 'container', name: 'ls', aliases: ['list', 'ps'], shortcuts: ['ps'], description: 'List containers', flags: true, load: async () => (await import('./commands/container/ls.js')).psCommand },
+  { group: 'container', name: 'logs', shortcuts: ['logs'], description: 'Fetch the logs of a container', flags: true, load: async () => (await import('./commands/container/logs.js')).logsCommand },
+  { group: 'container', name: 'exec', shortcuts: ['exec'], description: 'Execute a command in a running container', flags: true, load: async () => (await import('./commands/container/exec.js')).execCommand },
+  { group: 'container', name: 'attach', shortcuts: ['attach'], description: 'Attach local standard input, output, and error streams to a running container', flags: true, load: async () => (await import('./commands/container/attach.js')).attachCommand },
+  { group: 'container', name: 'top', shortcuts: ['top'], description: 'Display the running processes of a container', flags: false, load: async () => (await import('./commands/container/top.js')).topCommand },
+  { group: 'container', name: 'port', shortcuts: ['port'], description: 'List port mappings or a specific mapping for the container', flags: false, load: async () => (await import('./commands/container/port.js')).portCommand },
+  { group: 'container', name: 'stats', shortcuts: ['stats'], description: 'Display a live stream of container(s) resource usage statistics', flags: true, load: async () => (await import('./commands/container/stats.js')).statsCommand },
+  { group: 'container', name: 'wait', shortcuts: ['wait'], description: 'Block until one or more containers stop, then print their exit codes', flags: false, load: async () => (await import('./commands/container/wait.js')).waitCommand },
+  { group: 'container', name: 'update', shortcuts: ['update'], description: 'Update configuration of one or more containers', flags: true, load: async () => (await import('./commands/container/update.js')).updateCommand },
+  { group: 'container', name: 'pause', shortcuts: ['pause'], description: 'Pause all processes within one or more containers', flags: false, load: async () => (await import('./commands/container/pause.js')).pauseCommand },
+  { group: 'container', name: 'unpause', shortcuts: ['unpause'], description: 'Unpause all processes within one or more containers', flags: false, load: async () => (await import('./commands/container/unpause.js')).unpauseCommand },
+  { group: 'container', name: 'rename', shortcuts: ['rename'], description: 'Rename a container', flags: false, load: async () => (await import('./commands/container/rename.js')).renameCommand },
+  { group: 'container', name: 'cp', shortcuts: ['cp'], description: 'Copy files/folders between a container and the local filesystem', flags: true, load: async () => (await import('./commands/container/cp.js')).cpCommand },
+  { group: 'container', name: 'diff', shortcuts: ['diff'], description: "Inspect changes to files or directories on a container's filesystem", flags: false, load: async () => (await import('./commands/container/diff.js')).diffCommand },
+  { group: 'container', name: 'export', shortcuts: ['export'], description: "Export a container's filesystem as a tar archive", flags: true, load: async () => (await import('./commands/container/export.js')).exportCommand },
+  { group: 'container', name: 'commit', shortcuts: ['commit'], description: "Create a new image from a container's changes", flags: true, load: async () => (await import('./commands/container/commit.js')).commitCommand },
+  { group: 'container', name: 'inspect', description: 'Display detailed information on one or more containers', flags: true, load: async () => (await import('./commands/container/inspect.js')).containerInspectCommand },
+  { group: 'container', name: 'prune', description: 'Remove all stopped containers', flags: true, load: async () => (await import('./commands/container/prune.js')).containerPruneCommand },
+  { name: 'inspect', description: 'Return low-level information on Docker objects', flags: true, load: async () => (await import('./commands/system/inspect.js')).inspectCommand },
+  { group: 'image', name: 'ls', aliases: ['list'], shortcuts: ['images'], description: 'List images', flags: true, load: async () => (await import('./commands/image/ls.js')).imageLsCommand },
+  { group: 'image', name: 'inspect', description: 'Display detailed information on one or more images', flags: true, load: async () => (await import('./commands/image/inspect.js')).imageInspectCommand },
+  { group: 'image', name: 'history', shortcuts: ['history'], description: 'Show the history of an image', flags: true, load: async () => (await import('./commands/image/history.js')).imageHistoryCommand },
+  { group: 'image', name: 'tag', shortcuts: ['tag'], description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', flags: false, load: async () => (await import('./commands/image/tag.js')).imageTagCommand },
+  { group: 'image', name: 'pull', shortcuts: ['pull'], description: 'Download an image from a registry', flags: true, load: async () => (await import('./commands/image/pull.js')).imagePullCommand },
+  { group: 'image', name: 'push', shortcuts: ['push'], description: 'Upload an image to a registry', flags: true, load: async () => (await import('./commands/image/push.js')).imagePushCommand },
+  { group: 'image', name: 'rm', aliases: ['rmi', 'remove'], shortcuts: ['rmi'], description: 'Remove one or more images', flags: true, load: async () => (await import('./commands/image/rm.js')).imageRmCommand },
+  { group: 'image', name: 'save', shortcuts: ['save'], description: 'Save one or more images to a tar archive (streamed to STDOUT by default)', flags: true, load: async () => (await import('./commands/image/save.js')).imageSaveCommand },
+  { group: 'image', name: 'load', shortcuts: ['load'], description: 'Load an image from a tar archive or STDIN', flags: true, load: async () => (await import('./commands/image/load.js')).imageLoadCommand },
+  { group: 'image', name: 'import', shortcuts: ['import'], description: 'Import the contents from a tarball to create a filesystem image', flags: true, load: async () => (await import('./commands/image/import.js')).imageImportCommand },
+  { group: 'image', name: 'prune', description: 'Remove unused images', flags: true, load: async () => (await import('./commands/image/prune.js')).imagePruneCommand },
+  { group: 'image', name: 'seed', description: "Create berth's base image from the host's static busybox", flags: true, load: async () => (await import('./commands/image/seed.js')).imageSeedCommand },
   // In docker's order for `berth network --help`.
-  networkConnectCommand,
-  networkCreateCommand,
-  networkDisconnectCommand,
-  networkInspectCommand,
-  networkLsCommand,
-  networkPruneCommand,
-  networkRmCommand,
+  { group: 'network', name: 'connect', description: 'Connect a container to a network', flags: true, load: async () => (await import('./commands/network/connect.js')).networkConnectCommand },
+  { group: 'network', name: 'create', description: 'Create a network', flags: true, load: async () => (await import('./commands/network/create.js')).networkCreateCommand },
+  { group: 'network', name: 'disconnect', description: 'Disconnect a container from a network', flags: true, load: async () => (await import('./commands/network/disconnect.js')).networkDisconnectCommand },
+  { group: 'network', name: 'inspect', description: 'Display detailed information on one or more networks', flags: true, load: async () => (await import('./commands/network/inspect.js')).networkInspectCommand },
+  { group: 'network', name: 'ls', aliases: ['list'], description: 'List networks', flags: true, load: async () => (await import('./commands/network/ls.js')).networkLsCommand },
+  { group: 'network', name: 'prune', description: 'Remove all unused networks', flags: true, load: async () => (await import('./commands/network/prune.js')).networkPruneCommand },
+  { group: 'network', name: 'rm', aliases: ['remove'], description: 'Remove one or more networks', flags: true, load: async () => (await import('./commands/network/rm.js')).networkRmCommand },
   // In docker's order for `berth volume --help` (without the cluster-only update).
-  volumeCreateCommand,
-  volumeInspectCommand,
-  volumeLsCommand,
-  volumePruneCommand,
-  volumeRmCommand,
-  systemDfCommand,
-  infoCommand,
-  eventsCommand,
-  versionCommand,
-  loginCommand,
-  logoutCommand,
-] as CommandSpec<never>[];
+  { group: 'volume', name: 'create', description: 'Create a volume', flags: true, load: async () => (await import('./commands/volume/create.js')).volumeCreateCommand },
+  { group: 'volume', name: 'inspect', description: 'Display detailed information on one or more volumes', flags: true, load: async () => (await import('./commands/volume/inspect.js')).volumeInspectCommand },
+  { group: 'volume', name: 'ls', aliases: ['list'], description: 'List volumes', flags: true, load: async () => (await import('./commands/volume/ls.js')).volumeLsCommand },
+  { group: 'volume', name: 'prune', description: 'Remove unused local volumes', flags: true, load: async () => (await import('./commands/volume/prune.js')).volumePruneCommand },
+  { group: 'volume', name: 'rm', aliases: ['remove'], description: 'Remove one or more volumes', flags: true, load: async () => (await import('./commands/volume/rm.js')).volumeRmCommand },
+  { group: 'system', name: 'df', description: 'Show berth disk usage', flags: true, load: async () => (await import('./commands/system/df.js')).systemDfCommand },
+  { group: 'system', name: 'info', shortcuts: ['info'], description: 'Display system-wide information', flags: true, load: async () => (await import('./commands/system/info.js')).infoCommand },
+  { group: 'system', name: 'events', shortcuts: ['events'], description: 'Get real time events from the server', flags: true, load: async () => (await import('./commands/system/events.js')).eventsCommand },
+  { name: 'version', description: 'Show the berth version information', flags: true, load: async () => (await import('./commands/system/version.js')).versionCommand },
+  { name: 'login', description: 'Authenticate to a registry', flags: true, load: async () => (await import('./commands/system/login.js')).loginCommand },
+  { name: 'logout', description: 'Log out from a registry', flags: false, load: async () => (await import('./commands/system/logout.js')).logoutCommand },
+];

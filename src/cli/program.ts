@@ -2,12 +2,11 @@
 // groups and shortcuts, its flag and argument errors, and its exit codes (125 for flag errors,
 // 1 for daemon errors, the command's own code otherwise).
 
-import { Command, CommanderError, Option, type ParseOptionsResult } from 'commander';
+import { Command, CommanderError, Help, Option, type ParseOptionsResult } from 'commander';
 import { ApiError, ConnectError } from '../client/engine-client.js';
 import { type Cli, UsageError, processCli, resolveHost } from './cli.js';
-import { type CommandSpec, FlagError, argCountError, usageBlock } from './command-spec.js';
-import { FormatError } from './output/format.js';
-import { JsonMessageError } from './output/json-message.js';
+import { type CommandEntry, type CommandSpec, FlagError, argCountError, usageBlock } from './command-spec.js';
+import { FormatError, JsonMessageError } from './output/errors.js';
 
 const collect = (v: string, prev: unknown): string[] => [...(Array.isArray(prev) ? (prev as string[]) : []), v];
 
@@ -23,11 +22,13 @@ export interface ProgramOptions {
   makeCli?: (host: string) => Cli;
 }
 
-export async function runProgram(argv: string[], specs: CommandSpec<never>[], opts: ProgramOptions): Promise<number> {
+export async function runProgram(argv: string[], entries: CommandEntry[], opts: ProgramOptions): Promise<number> {
   let exitCode = 0;
   let cli: Cli | undefined;
   // The command whose flags failed to parse, for docker's usage block after the error.
   let failing: { path: string; usage: string } | undefined;
+  // The leaves as commander commands, without their flags until their module is loaded.
+  const leaves = new Map<Command, { entry: CommandEntry; path: string; loaded?: Promise<void> }>();
   const program = new GoFlagCommand('berth')
     .description('A Docker-compatible container engine')
     .usage('[OPTIONS] COMMAND')
@@ -38,13 +39,33 @@ export async function runProgram(argv: string[], specs: CommandSpec<never>[], op
     .version(`berth version ${opts.version}`, '-v, --version', 'print version information and quit')
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ outputError: () => undefined });
+    .configureOutput({ outputError: () => undefined })
+    // The lists of commands show `[options]` for a command with flags before they are loaded.
+    .configureHelp({
+      subcommandTerm(this: Help, cmd: Command): string {
+        const leaf = leaves.get(cmd);
+        if (!leaf || cmd.options.length > 0 || !leaf.entry.flags) return Help.prototype.subcommandTerm.call(this, cmd);
+        return Help.prototype.subcommandTerm.call(this, cmd).replace(/ \[args\.\.\.\]$/, ' [options] [args...]');
+      },
+    });
 
   const makeCli = (): Cli => {
     const host = resolveHost(program.opts<{ host?: string }>().host, process.env);
     cli ??= (opts.makeCli ?? processCli)(host);
     return cli;
   };
+
+  const load = (cmd: Command): Promise<void> | undefined => {
+    const leaf = leaves.get(cmd);
+    if (!leaf) return undefined;
+    leaf.loaded ??= leaf.entry.load().then((spec) => define(cmd, spec as CommandSpec, leaf.path));
+    return leaf.loaded;
+  };
+  // Loads the leaf that the program or a group hands its arguments to.
+  const preSubcommand = async (_parent: Command, sub: Command): Promise<void> => {
+    await load(sub);
+  };
+  program.hook('preSubcommand', preSubcommand);
 
   const groups = new Map<string, Command>();
   const group = (name: string): Command => {
@@ -56,6 +77,7 @@ export async function runProgram(argv: string[], specs: CommandSpec<never>[], op
         .usage('COMMAND')
         // Lets `container run`/`container exec` stop parsing flags at the image or container.
         .enablePositionalOptions()
+        .hook('preSubcommand', preSubcommand)
         .exitOverride()
         .configureOutput({ outputError: () => undefined });
       groups.set(name, g);
@@ -63,57 +85,68 @@ export async function runProgram(argv: string[], specs: CommandSpec<never>[], op
     return g;
   };
 
-  for (const spec of specs as CommandSpec[]) {
-    const places: { parent: Command; name: string; path: string; aliases: string[] }[] = [];
-    if (spec.group) {
-      places.push({ parent: group(spec.group), name: spec.name, path: `berth ${spec.group} ${spec.name}`, aliases: spec.aliases ?? [] });
-    } else {
-      places.push({ parent: program, name: spec.name, path: `berth ${spec.name}`, aliases: spec.aliases ?? [] });
+  const define = (cmd: Command, spec: CommandSpec, path: string): void => {
+    cmd.usage(`[OPTIONS] ${spec.usage}`.replace('[OPTIONS] [OPTIONS]', '[OPTIONS]').trim()).exitOverride((err) => {
+      failing = { path, usage: spec.usage };
+      throw err;
+    });
+    // `-h` is --hostname for run and create, as in docker: help is --help only there.
+    if ((spec.options ?? []).some((o) => /^-h,/.test(o.flags))) cmd.helpOption('--help', 'Print usage');
+    for (const o of spec.options ?? []) {
+      const opt = new Option(o.flags, o.description);
+      if (o.repeat) opt.argParser(collect);
+      if (o.default !== undefined) opt.default(o.default);
+      if (o.hidden) opt.hideHelp();
+      cmd.addOption(opt);
     }
-    for (const s of spec.shortcuts ?? []) places.push({ parent: program, name: s, path: `berth ${s}`, aliases: [] });
+    if (spec.interspersed === false) {
+      cmd.passThroughOptions();
+      if (cmd instanceof GoFlagCommand) cmd.interspersed = false;
+    }
+    cmd.action(async (args: string[], cmdOpts: Record<string, unknown>) => {
+      const err = argCountError(path, spec.usage, spec.args ?? {}, args.length);
+      if (err) throw new CommandFailure(err, 1);
+      try {
+        const code = await spec.run(makeCli(), args, cmdOpts);
+        exitCode = code ?? 0;
+      } catch (e) {
+        if (!(e instanceof FlagError)) throw e;
+        failing = { path, usage: spec.usage };
+        throw new CommanderError(125, 'commander.invalidArgument', e.message);
+      }
+    });
+  };
+
+  for (const entry of entries) {
+    const places: { parent: Command; name: string; path: string; aliases: string[] }[] = [];
+    if (entry.group) {
+      places.push({ parent: group(entry.group), name: entry.name, path: `berth ${entry.group} ${entry.name}`, aliases: entry.aliases ?? [] });
+    } else {
+      places.push({ parent: program, name: entry.name, path: `berth ${entry.name}`, aliases: entry.aliases ?? [] });
+    }
+    for (const s of entry.shortcuts ?? []) places.push({ parent: program, name: s, path: `berth ${s}`, aliases: [] });
 
     for (const place of places) {
       const cmd = place.parent
         .command(place.name)
-        .description(spec.description)
-        .usage(`[OPTIONS] ${spec.usage}`.replace('[OPTIONS] [OPTIONS]', '[OPTIONS]').trim())
+        .description(entry.description)
         .argument('[args...]')
         .allowExcessArguments(true)
-        .exitOverride((err) => {
-          failing = { path: place.path, usage: spec.usage };
-          throw err;
-        })
+        .exitOverride()
         .configureOutput({ outputError: () => undefined });
       for (const a of place.aliases) cmd.alias(a);
-      // `-h` is --hostname for run and create, as in docker: help is --help only there.
-      if ((spec.options ?? []).some((o) => /^-h,/.test(o.flags))) cmd.helpOption('--help', 'Print usage');
-      for (const o of spec.options ?? []) {
-        const opt = new Option(o.flags, o.description);
-        if (o.repeat) opt.argParser(collect);
-        if (o.default !== undefined) opt.default(o.default);
-        if (o.hidden) opt.hideHelp();
-        cmd.addOption(opt);
-      }
-      if (spec.interspersed === false) {
-        cmd.passThroughOptions();
-        if (cmd instanceof GoFlagCommand) cmd.interspersed = false;
-      }
-      cmd.action(async (args: string[], cmdOpts: Record<string, unknown>) => {
-        const err = argCountError(place.path, spec.usage, spec.args ?? {}, args.length);
-        if (err) throw new CommandFailure(err, 1);
-        try {
-          const code = await spec.run(makeCli(), args, cmdOpts);
-          exitCode = code ?? 0;
-        } catch (e) {
-          if (!(e instanceof FlagError)) throw e;
-          failing = { path: place.path, usage: spec.usage };
-          throw new CommanderError(125, 'commander.invalidArgument', e.message);
-        }
-      });
+      leaves.set(cmd, { entry, path: place.path });
     }
   }
 
   try {
+    // `berth help run` prints run's help without handing it any arguments (commander calls its
+    // help() directly): the leaves named after a `help` are loaded first.
+    const helpAt = argv.indexOf('help');
+    if (helpAt >= 0) {
+      const names = new Set(argv.slice(helpAt + 1));
+      await Promise.all([...leaves.keys()].filter((c) => [c.name(), ...c.aliases()].some((n) => names.has(n))).map(load));
+    }
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     return reportError(err, cli, failing);

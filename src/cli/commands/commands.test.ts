@@ -86,3 +86,23 @@ test('exit codes: daemon errors 1, flag errors 125, format parse errors 64, stre
     err: '',
   });
 });
+
+test('each entry of commands.ts lists its command as the command’s own spec declares it', async () => {
+  for (const entry of COMMANDS) {
+    const spec = await entry.load();
+    assert.deepEqual(
+      [entry.group, entry.name, entry.aliases, entry.shortcuts, entry.description, entry.flags],
+      [spec.group, spec.name, spec.aliases, spec.shortcuts, spec.description, (spec.options ?? []).length > 0],
+      `${entry.group ?? ''} ${entry.name}`,
+    );
+  }
+});
+
+test('a command line loads only the command it runs', async (t) => {
+  const { fake } = createFakeServer();
+  const loaded: string[] = [];
+  const spied = COMMANDS.map((e) => ({ ...e, load: () => (loaded.push(`${e.group ?? ''} ${e.name}`), e.load()) }));
+  const cli = await fakeCli(t, createFakeServer(fake).app);
+  assert.equal(await runProgram(['image', 'ls', '-q'], spied, { version: '0.1.0', makeCli: () => cli }), 0);
+  assert.deepEqual(loaded, ['image ls']);
+});

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import { FormatError } from './errors.js';
 import {
   contextJson,
-  FormatError,
   formatTemplateText,
   headerTemplateFuncs,
   selectListFormat,

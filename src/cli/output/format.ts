@@ -20,19 +20,8 @@ import { goTypeName, isPlainObject } from './go-sprintf.js';
 import { GoTemplate, templateFunc, type ExecuteOptions, type TemplateFunc } from './go-template.js';
 import { TabWriter } from './tab-writer.js';
 import { TemplateError } from './template-error.js';
+import { FormatError } from './errors.js';
 import type { TextSink } from './text-sink.js';
-
-/** A --format failure; the CLI exits with exitCode (docker uses 64 for inspect parse errors). */
-export class FormatError extends Error {
-  override readonly name = 'FormatError';
-  constructor(
-    message: string,
-    readonly exitCode: number,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
 
 export interface ListFormatOptions<T> {
   /** The --format value. */

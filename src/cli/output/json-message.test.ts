@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 
+import { JsonMessageError } from './errors.js';
 import {
-  JsonMessageError,
   parseJsonLines,
   renderJsonMessages,
   type JsonMessage,

@@ -16,6 +16,7 @@
 //   {"status":"Downloading","progressDetail":{"current":1,"total":9},"id":"a1"} → (nothing)
 
 import { type JsonProgressDetail, renderProgress } from '../../util/progress-bar.js';
+import { JsonMessageError } from './errors.js';
 import type { TextSink } from './text-sink.js';
 
 
@@ -39,17 +40,6 @@ export interface JsonMessage {
   readonly errorDetail?: JsonErrorDetail | null;
   readonly error?: string;
   readonly aux?: unknown;
-}
-
-/** An in-band error (errorDetail). `code` defaults to 1; `docker build` exits with it. */
-export class JsonMessageError extends Error {
-  override readonly name = 'JsonMessageError';
-  constructor(
-    message: string,
-    readonly code: number,
-  ) {
-    super(message);
-  }
 }
 
 export interface RenderJsonMessagesOptions {

@@ -6,7 +6,8 @@
 import { containerInspect } from '../../../client/containers.js';
 import type { Cli } from '../../cli.js';
 import type { CommandSpec } from '../../command-spec.js';
-import { FormatError, writeInspect } from '../../output/format.js';
+import { FormatError } from '../../output/errors.js';
+import { writeInspect } from '../../output/format.js';
 import { CommandFailure } from '../../program.js';
 import { daemonErrorText } from '../daemon-error.js';
 

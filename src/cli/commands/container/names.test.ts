@@ -3,7 +3,6 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CommandSpec } from '../../command-spec.js';
 import { COMMANDS } from '../../commands.js';
 import { StubServer } from '../testing/container-stub.js';
 import { berth } from '../testing/run-berth.js';
@@ -17,13 +16,13 @@ test('ps, container ls, container list, container ps: the same list', async (t) 
 });
 
 test('every container verb exists under `container` and, as in docker, at the top level', () => {
-  const specs = (COMMANDS as CommandSpec[]).filter((c) => c.group === 'container');
+  const specs = COMMANDS.filter((c) => c.group === 'container');
   const names = specs.map((c) => c.name).sort();
   assert.deepEqual(names, ['attach', 'commit', 'cp', 'create', 'diff', 'exec', 'export', 'inspect', 'kill', 'logs', 'ls', 'pause', 'port', 'prune', 'rename', 'restart', 'rm', 'run', 'start', 'stats', 'stop', 'top', 'unpause', 'update', 'wait']);
   // docker has no top-level `prune`, and its top-level `inspect` is the generic one.
   const shortcuts = specs.flatMap((c) => c.shortcuts ?? []).sort();
   assert.deepEqual(shortcuts, ['attach', 'commit', 'cp', 'create', 'diff', 'exec', 'export', 'kill', 'logs', 'pause', 'port', 'ps', 'rename', 'restart', 'rm', 'run', 'start', 'stats', 'stop', 'top', 'unpause', 'update', 'wait']);
-  assert.ok((COMMANDS as CommandSpec[]).some((c) => c.name === 'inspect' && c.group === undefined));
+  assert.ok(COMMANDS.some((c) => c.name === 'inspect' && c.group === undefined));
 });
 
 test('run: -h is the hostname (help is --help only)', async (t) => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { noSuchImage } from '../../../core/errors.js';
 import { IMAGE_ID, createFakeServer } from '../../../server/testing/fake-backends.js';
-import { FormatError } from '../../output/format.js';
+import { FormatError } from '../../output/errors.js';
 import { CommandFailure } from '../../program.js';
 import { fakeCli } from '../testing/fake-cli.js';
 import { runImageInspect } from './inspect.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { EngineError } from '../../../core/errors.js';
 import { createFakeServer } from '../../../server/testing/fake-backends.js';
-import { JsonMessageError } from '../../output/json-message.js';
+import { JsonMessageError } from '../../output/errors.js';
 import { CommandFailure } from '../../program.js';
 import { fakeCli } from '../testing/fake-cli.js';
 import { runImageLoad } from './load.js';

@@ -3,11 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CommandSpec } from '../../command-spec.js';
 import { COMMANDS } from '../../commands.js';
 
 test('berth network has docker’s commands, in docker’s order, with its descriptions and aliases', () => {
-  const specs = (COMMANDS as CommandSpec[]).filter((c) => c.group === 'network');
+  const specs = COMMANDS.filter((c) => c.group === 'network');
   assert.deepEqual(
     specs.map((c) => [c.name, c.description, c.aliases ?? [], c.shortcuts ?? []]),
     [

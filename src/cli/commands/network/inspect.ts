@@ -6,7 +6,7 @@
 import { networkInspect } from '../../../client/networks.js';
 import type { Cli } from '../../cli.js';
 import type { CommandSpec } from '../../command-spec.js';
-import { FormatError } from '../../output/format.js';
+import { FormatError } from '../../output/errors.js';
 import { GoTemplate } from '../../output/go-template.js';
 import { TemplateError } from '../../output/template-error.js';
 import { printInspect } from '../container/inspect.js';

@@ -5,7 +5,7 @@ process.env.TZ = 'UTC';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createFakeServer } from '../../../server/testing/fake-backends.js';
-import { FormatError } from '../../output/format.js';
+import { FormatError } from '../../output/errors.js';
 import { CommandFailure } from '../../program.js';
 import { fakeCli } from '../testing/fake-cli.js';
 import { clientTimestamp, runEvents } from './events.js';

@@ -9,7 +9,7 @@ import { errorMessage } from '../../../core/errors.js';
 import { parseTimestampOrDuration, parseGoDuration } from '../../../util/units.js';
 import type { Cli } from '../../cli.js';
 import type { CommandSpec } from '../../command-spec.js';
-import { FormatError } from '../../output/format.js';
+import { FormatError } from '../../output/errors.js';
 import { GoTemplate } from '../../output/go-template.js';
 import { TemplateError } from '../../output/template-error.js';
 import { CommandFailure } from '../../program.js';

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { ConnectError, EngineClient } from '../../../client/engine-client.js';
 import { EngineError } from '../../../core/errors.js';
 import { createFakeServer } from '../../../server/testing/fake-backends.js';
-import { FormatError } from '../../output/format.js';
+import { FormatError } from '../../output/errors.js';
 import { CommandFailure } from '../../program.js';
 import { fakeCli } from '../testing/fake-cli.js';
 import { runInfo } from './info.js';

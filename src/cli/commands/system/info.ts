@@ -8,7 +8,7 @@ import { ConnectError } from '../../../client/engine-client.js';
 import { bytesSize } from '../../../util/units.js';
 import type { Cli } from '../../cli.js';
 import type { CommandSpec } from '../../command-spec.js';
-import { FormatError } from '../../output/format.js';
+import { FormatError } from '../../output/errors.js';
 import { GoTemplate } from '../../output/go-template.js';
 import { TemplateError } from '../../output/template-error.js';
 import { CommandFailure } from '../../program.js';

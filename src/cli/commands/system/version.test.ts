@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { ConnectError } from '../../../client/engine-client.js';
 import { EngineClient } from '../../../client/engine-client.js';
 import { createFakeServer } from '../../../server/testing/fake-backends.js';
-import { FormatError } from '../../output/format.js';
+import { FormatError } from '../../output/errors.js';
 import { fakeCli } from '../testing/fake-cli.js';
 import { runVersion } from './version.js';
 

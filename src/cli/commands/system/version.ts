@@ -9,7 +9,7 @@ import { API_VERSION } from '../../../api/version.js';
 import { systemVersion } from '../../../client/system.js';
 import type { Cli } from '../../cli.js';
 import type { CommandSpec } from '../../command-spec.js';
-import { FormatError } from '../../output/format.js';
+import { FormatError } from '../../output/errors.js';
 import { GoTemplate, templateFunc } from '../../output/go-template.js';
 import { TabWriter } from '../../output/tab-writer.js';
 import { TemplateError } from '../../output/template-error.js';

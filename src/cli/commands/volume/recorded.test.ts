@@ -4,13 +4,12 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CommandSpec } from '../../command-spec.js';
 import { COMMANDS } from '../../commands.js';
 import { berth } from '../testing/run-berth.js';
 import { ANON, volumeDaemon } from './testing/stub-daemon.js';
 
 test('berth volume has docker’s commands, in docker’s order, with its descriptions and aliases', () => {
-  const specs = (COMMANDS as CommandSpec[]).filter((c) => c.group === 'volume');
+  const specs = COMMANDS.filter((c) => c.group === 'volume');
   assert.deepEqual(
     specs.map((c) => [c.name, c.description, c.aliases ?? []]),
     [
