@@ -13,6 +13,8 @@
 //   const { status } = await runc.state(id);
 
 import { spawn } from 'node:child_process';
+import { access, readFile, rm, rmdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { EngineError, type ErrorKind } from '../core/errors.js';
 import type { OciResources } from '../oci/runtime-spec.js';
 
@@ -52,6 +54,33 @@ export class RuncClient {
   /** The global options of every call; conmon passes them on as `--runtime-arg`s. */
   globalArgs(): string[] {
     return ['--root', this.root, '--log-format', 'json', ...this.extra];
+  }
+
+  /**
+   * What `runc delete` does for a container whose processes are all gone, without a runc
+   * process: its cgroups removed, then its state directory. False (nothing removed that would
+   * matter) when that cannot be done here — a cgroup still has processes, or the state is not
+   * runc's — and `delete()` is the way.
+   */
+  async deleteExited(id: string): Promise<boolean> {
+    if (basename(this.binary) !== 'runc') return false;
+    const dir = join(this.root, id);
+    let paths: string[];
+    try {
+      const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { cgroup_paths?: Record<string, string> };
+      paths = Object.values(state.cgroup_paths ?? {});
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(dir));
+    }
+    for (const p of paths) {
+      try {
+        await rmdir(p);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+    return true;
   }
 
   async state(id: string): Promise<RuncState> {
@@ -206,4 +235,8 @@ function parseState(text: string, what: string): RuncState {
   const ann = o['annotations'];
   if (typeof ann === 'object' && ann !== null) state.annotations = ann as Record<string, string>;
   return state;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false);
 }
