@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { tempDir } from '../../test/helpers/env.js';
@@ -107,5 +108,31 @@ describe('RuncClient', () => {
     assert.equal(runtimeErrorKind('failed to write cgroup'), 'internal');
     assert.equal(runtimeMessage('{"level":"warning","msg":"w"}\n{"level":"error","msg":"boom"}\n'), 'boom');
     assert.equal(runtimeMessage(''), undefined);
+  });
+});
+
+describe('RuncClient.deleteExited', () => {
+  async function setup(t: TestContext, busy: boolean): Promise<{ root: string; cg: string[] }> {
+    const root = tempDir(t);
+    const cg = [join(root, 'cg', 'memory', 'c1'), join(root, 'cg', 'pids', 'c1')];
+    for (const d of cg) await mkdir(d, { recursive: true });
+    // A cgroup that still holds something cannot be removed (here: a non-empty directory).
+    if (busy) await writeFile(join(cg[1]!, 'tasks'), '42\n');
+    await mkdir(join(root, 'state', 'c1'), { recursive: true });
+    await writeFile(join(root, 'state', 'c1', 'state.json'), JSON.stringify({ cgroup_paths: { memory: cg[0], pids: cg[1] } }));
+    return { root, cg };
+  }
+
+  it('removes the cgroups and the state directory', async (t) => {
+    const { root, cg } = await setup(t, false);
+    assert.equal(await new RuncClient({ binary: 'runc', root: join(root, 'state') }).deleteExited('c1'), true);
+    for (const p of [...cg, join(root, 'state', 'c1')]) assert.equal(existsSync(p), false, p);
+  });
+
+  it('leaves it to runc delete when a cgroup is busy or the runtime is another one', async (t) => {
+    const { root } = await setup(t, true);
+    assert.equal(await new RuncClient({ binary: 'runc', root: join(root, 'state') }).deleteExited('c1'), false);
+    assert.equal(existsSync(join(root, 'state', 'c1', 'state.json')), true);
+    assert.equal(await new RuncClient({ binary: '/usr/bin/crun', root: join(root, 'state') }).deleteExited('c1'), false);
   });
 });
