@@ -32,7 +32,7 @@ export async function benchFiles(root: string, which: Set<string>, quick: boolea
   mkdirSync(config, { recursive: true });
   const env = { ...process.env, DOCKER_HOST: d.host, DOCKER_CONFIG: config };
   const docker = (args: string[]): string => sh('docker', args, env);
-  const pairs = quick ? 3 : 7;
+  const pairs = quick ? 2 : 7;
   try {
     sh(CLI_JS, ['-H', d.host, 'image', 'seed']);
     if (which.has('cp')) {

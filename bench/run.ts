@@ -230,21 +230,28 @@ async function main(): Promise<void> {
   // work and not this disk, whose file creation speed varies tenfold with recent deletes.
   if (args.tmpfs) sh('mount', ['-t', 'tmpfs', '-o', 'size=4g', 'tmpfs', root]);
   const rows: Row[] = [];
+  // Each group's wall time on stderr: progress while it runs, and where a pass spends its time.
+  const group = async (name: string, run: () => unknown): Promise<void> => {
+    const t0 = Date.now();
+    await run();
+    console.error(`bench: ${name} took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  };
   try {
     if (['pull', 'registry', ...PEER_WORKLOADS].some(want)) ensurePeerPackages();
-    const workload = want('load') || want('rss') || want('pull') ? makeWorkload(join(root, 'workload')) : undefined;
-    if (want('load') && workload) await benchLoad(root, workload, args.quick ? 3 : 7, rows);
-    if (want('start')) await benchStart(root, args.quick ? 3 : 7, rows);
-    if (want('rss')) await benchRss(root, rows, workload?.archive);
-    if (want('pull') && workload) await benchPull(root, workload.archive, args.quick ? 3 : 5, rows);
+    let workload: Workload | undefined;
+    if (want('load') || want('rss') || want('pull')) await group('workload image', () => (workload = makeWorkload(join(root, 'workload'))));
+    if (want('load') && workload) await group('load', () => benchLoad(root, workload!, args.quick ? 2 : 7, rows));
+    if (want('start')) await group('start', () => benchStart(root, args.quick ? 3 : 7, rows));
+    if (want('rss')) await group('rss', () => benchRss(root, rows, workload?.archive));
+    if (want('pull') && workload) await group('pull', () => benchPull(root, workload!.archive, args.quick ? 2 : 5, rows));
     const containers = CONTAINER_WORKLOADS.filter(want);
-    if (containers.length > 0) await benchContainers(root, new Set(containers), args.quick, rows);
+    if (containers.length > 0) await group('containers', () => benchContainers(root, new Set(containers), args.quick, rows));
     const networks = NETWORK_WORKLOADS.filter(want);
-    if (networks.length > 0) await benchNetworks(root, new Set(networks), args.quick, rows);
-    if (PEER_WORKLOADS.some(want)) await benchVsDocker(root, args.quick, rows);
-    if (REGISTRY_WORKLOADS.some(want)) await benchRegistry(root, args.quick, rows);
+    if (networks.length > 0) await group('networks', () => benchNetworks(root, new Set(networks), args.quick, rows));
+    if (PEER_WORKLOADS.some(want)) await group('vs-docker', () => benchVsDocker(root, args.quick, rows));
+    if (REGISTRY_WORKLOADS.some(want)) await group('registry', () => benchRegistry(root, args.quick, rows));
     const files = FILE_WORKLOADS.filter(want);
-    if (files.length > 0) await benchFiles(root, new Set(files), args.quick, rows);
+    if (files.length > 0) await group('files', () => benchFiles(root, new Set(files), args.quick, rows));
   } finally {
     if (args.tmpfs) sh('umount', [root]);
     rmSync(root, { recursive: true, force: true });
