@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
+import { DAEMON_ENDPOINT_FIELDS } from '../../../client/networks.js';
 import { parseGoDuration, ramInBytes } from '../../../util/units.js';
 import { invalidFlagValue } from '../../command-spec.js';
 import { goPathError } from '../path-error.js';
@@ -476,15 +477,7 @@ function endpointSettings(ep: NetworkAttachment): Record<string, unknown> {
     MacAddress: ep.MacAddress,
     DriverOpts: ep.DriverOpts ? goMap(Object.entries(ep.DriverOpts)) : null,
     GwPriority: ep.GwPriority,
-    NetworkID: '',
-    EndpointID: '',
-    Gateway: '',
-    IPAddress: '',
-    IPPrefixLen: 0,
-    IPv6Gateway: '',
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
-    DNSNames: null,
+    ...DAEMON_ENDPOINT_FIELDS,
   };
 }
 
