@@ -10,7 +10,9 @@ import { type Reference, familiarString, fullName, isNameOnly, parseNormalizedNa
 import type { Cli } from '../../cli.js';
 import { parseJsonLines, renderJsonMessages } from '../../output/json-message.js';
 import { isNotFound } from '../daemon-error.js';
-import { ConfigError, type ContainerConfig } from './create-config.js';
+import { ConfigError, type ContainerConfig, parseContainerFlags } from './create-config.js';
+import type { ContainerFlagValues } from './create-flags.js';
+import { ttySize } from './tty-size.js';
 
 export interface CreateOptions {
   name?: string;
@@ -18,6 +20,24 @@ export interface CreateOptions {
   /** always, missing (default) or never. */
   pull: string;
   quiet?: boolean;
+}
+
+/**
+ * What `run` and `create` both do first: the --pull value checked and the flags parsed, with
+ * the terminal's size; a ConfigError for the caller to word as its command does.
+ */
+export function parseCreateFlags(cli: Cli, image: string, args: string[], opts: ContainerFlagValues): { cfg: ContainerConfig; create: CreateOptions } {
+  const pull = typeof opts.pull === 'string' ? opts.pull : 'missing';
+  checkPullOption(pull);
+  const size = ttySize(cli.out);
+  const cfg = parseContainerFlags(opts, image, args, { env: cli.env, consoleSize: [size.height, size.width] });
+  const create: CreateOptions = {
+    name: typeof opts.name === 'string' ? opts.name : undefined,
+    platform: typeof opts.platform === 'string' ? opts.platform : undefined,
+    pull,
+    quiet: opts.quiet === true,
+  };
+  return { cfg, create };
 }
 
 /** validatePullOpt. */

@@ -22,29 +22,17 @@ export const createCommand: CommandSpec<ContainerFlagValues> = {
 };
 
 export async function runCreate(cli: Cli, image: string, args: string[], opts: ContainerFlagValues): Promise<void> {
-  const [{ parseContainerFlags, ConfigError }, { createContainer, checkPullOption }, { ttySize }] = await Promise.all([
-    import('./create-config.js'),
-    import('./create-container.js'),
-    import('./tty-size.js'),
-  ]);
-  const pull = typeof opts.pull === 'string' ? opts.pull : 'missing';
-  const size = ttySize(cli.out);
-  let cfg: ReturnType<typeof parseContainerFlags>;
+  const [{ ConfigError }, { createContainer, parseCreateFlags }] = await Promise.all([import('./create-config.js'), import('./create-container.js')]);
+  let parsed: ReturnType<typeof parseCreateFlags>;
   try {
-    checkPullOption(pull);
-    cfg = parseContainerFlags(opts, image, args, { env: cli.env, consoleSize: [size.height, size.width] });
+    parsed = parseCreateFlags(cli, image, args, opts);
   } catch (err) {
     if (err instanceof ConfigError) throw runFailure(err, 'create');
     throw err;
   }
   let id: string;
   try {
-    id = await createContainer(cli, cfg, {
-      name: typeof opts.name === 'string' ? opts.name : undefined,
-      platform: typeof opts.platform === 'string' ? opts.platform : undefined,
-      pull,
-      quiet: opts.quiet === true,
-    });
+    id = await createContainer(cli, parsed.cfg, parsed.create);
   } catch (err) {
     if (err instanceof ConfigError) throw new CommandFailure(err.message, 1);
     throw err;

@@ -56,19 +56,17 @@ export function toStatusError(err: unknown): CommandFailure {
 }
 
 export async function runRun(cli: Cli, image: string, args: string[], opts: RunOptions): Promise<number> {
-  const [{ parseContainerFlags, ConfigError }, { createContainer, checkPullOption }, { streamHijacked }, { forwardSignals }, { monitorTtySize, ttySize }] =
+  const [{ ConfigError }, { createContainer, parseCreateFlags }, { streamHijacked }, { forwardSignals }, { monitorTtySize }] =
     await Promise.all([import('./create-config.js'), import('./create-container.js'), import('./hijacked-io.js'), import('./signals.js'), import('./tty-size.js')]);
   const detach = opts.detach === true;
-  const pull = typeof opts.pull === 'string' ? opts.pull : 'missing';
-  const size = ttySize(cli.out);
-  let cfg: ReturnType<typeof parseContainerFlags>;
+  let parsed: ReturnType<typeof parseCreateFlags>;
   try {
-    checkPullOption(pull);
-    cfg = parseContainerFlags(opts, image, args, { env: cli.env, consoleSize: [size.height, size.width] });
+    parsed = parseCreateFlags(cli, image, args, opts);
   } catch (err) {
     if (err instanceof ConfigError) throw runFailure(err, 'run');
     throw err;
   }
+  const { cfg } = parsed;
   if (!detach) {
     if (cfg.tty && cfg.attachStdin && !cli.in.isTTY) throw new CommandFailure('the input device is not a TTY', 1);
   } else {
@@ -79,12 +77,7 @@ export async function runRun(cli: Cli, image: string, args: string[], opts: RunO
 
   let id: string;
   try {
-    id = await createContainer(cli, cfg, {
-      name: typeof opts.name === 'string' ? opts.name : undefined,
-      platform: typeof opts.platform === 'string' ? opts.platform : undefined,
-      pull,
-      quiet: opts.quiet === true,
-    });
+    id = await createContainer(cli, cfg, parsed.create);
   } catch (err) {
     throw toStatusError(err);
   }
