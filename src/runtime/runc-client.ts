@@ -17,6 +17,7 @@ import { access, readFile, rm, rmdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { EngineError, type ErrorKind } from '../core/errors.js';
 import type { OciResources } from '../oci/runtime-spec.js';
+import { startThroughExecFifo } from './runc-exec-fifo.js';
 
 export interface RuncClientOptions {
   /** The runtime binary (absolute path, or a name looked up in PATH). */
@@ -83,6 +84,11 @@ export class RuncClient {
     return true;
   }
 
+  /** False only when this is runc and it has no state for `id`: then there is nothing to delete. */
+  async mayHave(id: string): Promise<boolean> {
+    return basename(this.binary) !== 'runc' || (await exists(join(this.root, id)));
+  }
+
   async state(id: string): Promise<RuncState> {
     const out = await this.run(['state', id]);
     return parseState(out, `${this.binary} state ${id}`);
@@ -98,6 +104,7 @@ export class RuncClient {
   }
 
   async start(id: string): Promise<void> {
+    if (basename(this.binary) === 'runc' && (await startThroughExecFifo(this.root, id))) return;
     await this.run(['start', id]);
   }
 
