@@ -232,7 +232,9 @@ export class ConmonTaskService implements TaskService {
       this.tasks.delete(id);
       task?.forget();
       if (rec === undefined) {
-        await ignoreNotFound(this.runc(this.defaultRuntime).delete(id, { force: true }));
+        // Usually a second delete (the engine's remove after the exit's clean-up): no process then.
+        const runc = this.runc(this.defaultRuntime);
+        if (await runc.mayHave(id)) await ignoreNotFound(runc.delete(id, { force: true }));
         await rm(join(this.env.exitDir, id), { force: true });
         return undefined;
       }
