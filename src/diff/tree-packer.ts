@@ -15,7 +15,8 @@ import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Header, type Pack, pack } from 'tar-stream';
+import type { Header, Pack } from 'tar-stream';
+import { tarStream } from './tar-stream-lazy.js';
 
 /** Files up to this size are read whole. */
 const SMALL_FILE = 1 << 20;
@@ -26,7 +27,7 @@ export type EntryHeader = Partial<Header> & { name: string };
 export type Visit = (hostPath: string, name: string, st: Stats) => Promise<'keep' | 'skip'> | 'keep' | 'skip';
 
 export class TreePacker {
-  private readonly pack: Pack = pack();
+  private readonly pack: Pack = tarStream().pack();
   private readonly links = new Map<string, string>();
   /** Bytes of file content written so far. */
   contentBytes = 0;

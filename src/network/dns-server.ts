@@ -7,7 +7,8 @@
 import { type Socket, createSocket } from 'node:dgram';
 import { type Server, type Socket as NetSocket, connect, createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import dnsPacket from 'dns-packet';
+import { createRequire } from 'node:module';
+import type DnsPacket from 'dns-packet';
 import type { Logger } from 'pino';
 
 /** Addresses of a name as the asker (by its address) sees it; undefined: not one of ours. */
@@ -92,7 +93,8 @@ export class DnsServer {
   }
 
   private async answer(msg: Buffer, fromAddress: string, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
-    let query: dnsPacket.Packet;
+    const dnsPacket = loadDnsPacket();
+    let query: DnsPacket.Packet;
     try {
       query = dnsPacket.decode(msg);
     } catch {
@@ -175,4 +177,12 @@ export async function hostNameservers(path = '/etc/resolv.conf'): Promise<string
     .split('\n')
     .map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1])
     .filter((x): x is string => x !== undefined);
+}
+
+let dnsPacketModule: typeof DnsPacket | undefined;
+
+/** Loaded with the first query: a daemon without user networks never needs it (idle RSS). */
+function loadDnsPacket(): typeof DnsPacket {
+  dnsPacketModule ??= createRequire(import.meta.url)('dns-packet') as typeof DnsPacket;
+  return dnsPacketModule;
 }

@@ -14,11 +14,11 @@
 import { lstat } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { extract, pack } from 'tar-stream';
 import { EngineError, notFound } from '../../core/errors.js';
 import { type Mount, mountOption } from '../../core/mount.js';
 import { type Change, layerFromUpper, RUNTIME_PATHS, upperChanges } from '../../diff/layer-from-upper.js';
 import { baseName, resolveInRoot } from '../../diff/scoped-path.js';
+import { tarStream } from '../../diff/tar-stream-lazy.js';
 import { TreePacker } from '../../diff/tree-packer.js';
 import type { ImageRuntimeConfig } from '../../oci/image.js';
 import { type CommitImageOptions, prepareCommit } from '../images/image-committer.js';
@@ -305,8 +305,8 @@ async function containerUser(root: string, rec: ContainerRecord): Promise<{ uid:
 
 /** The same tar with every entry owned by uid:gid. */
 function rewriteOwners(input: Readable, uid: number, gid: number): Readable {
-  const ex = extract();
-  const out = pack();
+  const ex = tarStream().extract();
+  const out = tarStream().pack();
   ex.on('entry', (header, stream, next) => {
     const sink = out.entry({ ...header, uid, gid }, (err) => (err ? ex.destroy(err) : next()));
     stream.pipe(sink);
