@@ -1,4 +1,4 @@
-// The registry's HTTP server: node:http (or node:https with a certificate), not fastify. Blob
+// The registry's HTTP server: node:http (or node:https with a certificate), with no framework. Blob
 // bodies are the whole workload here, and node:http hands the request and response streams
 // over as they are, so uploads stream to disk while hashed and downloads stream from files
 // with no body parser, per-media-type content parsers or reply hooks in the way.

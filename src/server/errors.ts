@@ -26,7 +26,7 @@ export function httpStatusOf(err: unknown): number {
 /** Docker's error body. The CLI compares Content-Type to exactly `application/json`. */
 export const JSON_CONTENT_TYPE = 'application/json';
 
-/** A Buffer, so fastify sends the content type unchanged (it adds a charset to strings). */
+/** A Buffer, so reply.send keeps the content type as set (it adds a charset to JSON strings). */
 export function errorBody(message: string): Buffer {
   return Buffer.from(JSON.stringify({ message }));
 }

@@ -2,9 +2,10 @@
 // type the docker CLI expects, and streams whose headers go out at once (clients such as
 // `docker run` wait for them before sending the next request).
 
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { API_VERSION } from '../api/version.js';
 import { JSON_CONTENT_TYPE } from './errors.js';
+import type { ApiReply, ApiRequest } from './http-app.js';
 
 export interface ServerIdentity {
   /** berth's version, used in the Server header. */
@@ -21,28 +22,28 @@ export function standardHeaders(id: ServerIdentity): Record<string, string> {
   };
 }
 
-// A Buffer, not a string: fastify appends `; charset=utf-8` to string bodies, and the docker
-// CLI then prints the raw JSON instead of the message.
-export function sendJson(reply: FastifyReply, value: unknown, status = 200): FastifyReply {
+// A Buffer, not a string: reply.send appends `; charset=utf-8` to JSON string bodies, and the
+// docker CLI then prints the raw JSON instead of the message.
+export function sendJson(reply: ApiReply, value: unknown, status = 200): ApiReply {
   return reply.code(status).header('Content-Type', JSON_CONTENT_TYPE).send(Buffer.from(JSON.stringify(value)));
 }
 
-export function sendEmpty(reply: FastifyReply, status: number): FastifyReply {
+export function sendEmpty(reply: ApiReply, status: number): ApiReply {
   return reply.code(status).send();
 }
 
 /**
- * Takes the raw response over from fastify, writes the status and headers at once, and
+ * Takes the raw response over from the reply, writes the status and headers at once, and
  * returns the response to write the body to. `close` aborts the returned signal when the
  * client goes away before the body ends.
  */
 export function startStream(
-  req: FastifyRequest,
-  reply: FastifyReply,
+  req: ApiRequest,
+  reply: ApiReply,
   identity: ServerIdentity,
   headers: Record<string, string>,
   status = 200,
-): { res: FastifyReply['raw']; signal: AbortSignal } {
+): { res: ServerResponse; signal: AbortSignal } {
   reply.hijack();
   const res = reply.raw;
   const ac = new AbortController();
@@ -56,7 +57,7 @@ export function startStream(
 }
 
 /** A signal that fires when the client closes the connection before the reply is done. */
-export function requestSignal(req: FastifyRequest, reply: FastifyReply): AbortSignal {
+export function requestSignal(req: ApiRequest, reply: ApiReply): AbortSignal {
   const ac = new AbortController();
   reply.raw.on('close', () => {
     if (!reply.raw.writableFinished) ac.abort();

@@ -3,12 +3,10 @@
 // path prefix, stripped before routing.
 
 import type { IncomingMessage } from 'node:http';
-import type { FastifyRequest } from 'fastify';
 import { EngineError } from '../core/errors.js';
 import { type Filters, parseFilters } from '../core/filters.js';
 import { API_VERSION } from '../api/version.js';
-
-type Query = Record<string, string | string[] | undefined>;
+import type { ApiRequest, Query } from './http-app.js';
 
 const versions = new WeakMap<IncomingMessage, string>();
 
@@ -17,13 +15,13 @@ export function setApiVersion(raw: IncomingMessage, version: string): void {
 }
 
 /** The API version of a request: its `/vX.Y` prefix, or the newest version for bare paths. */
-export function apiVersion(req: FastifyRequest | IncomingMessage): string {
+export function apiVersion(req: ApiRequest | IncomingMessage): string {
   const raw = 'raw' in req ? req.raw : req;
   return versions.get(raw) ?? API_VERSION;
 }
 
-export function query(req: FastifyRequest): Query {
-  return (req.query ?? {}) as Query;
+export function query(req: ApiRequest): Query {
+  return req.query;
 }
 
 /** The last value of a possibly repeated parameter. */

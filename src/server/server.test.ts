@@ -1,10 +1,10 @@
 // The transport rules every route shares (engine-api.md §1): version prefixes, moby's headers,
 // the 404 for unknown routes, error kinds → statuses, and lenient JSON bodies. Fake backends,
-// fastify inject(); no socket.
+// inject() (light-my-request); no socket.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { InjectOptions } from 'fastify';
+import type { InjectOptions } from 'light-my-request';
 import { ERROR_KINDS, EngineError, type ErrorKind } from '../core/errors.js';
 import { assertErrorResponse, createFakeServer } from './testing/fake-backends.js';
 
@@ -235,6 +235,45 @@ describe('JSON request bodies', () => {
       const res = await app.inject({ method: 'POST', url: '/images/busybox/tag?repo=x', headers: { 'content-type': type }, payload: 'x' });
       assert.equal(res.statusCode, 201, type);
     }
+  });
+
+  test('a JSON body declared larger than 64 MiB → 400 before it is read', async () => {
+    const { app, fake } = createFakeServer();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/images/busybox/tag?repo=x',
+      headers: { 'content-type': 'application/json', 'content-length': String((64 << 20) + 1) },
+      payload: '{}',
+    });
+    assertErrorResponse(res, 400, 'Request body is too large');
+    assert.equal(fake.images.lastTag, undefined, 'the backend is not called');
+  });
+});
+
+describe('requests the transport refuses', () => {
+  test('a malformed percent-encoding in the path → 400 with moby headers', async () => {
+    const { app } = createFakeServer();
+    const res = await app.inject({ method: 'GET', url: '/images/%E0%A4%A/json' });
+    assertErrorResponse(res, 400, "'/images/%E0%A4%A/json' is not a valid url component");
+    assert.equal(res.headers['api-version'], '1.44');
+  });
+
+  test('a malformed JSON body is refused even on an unknown route, and the connection closes', async () => {
+    // The body is read before the route is found missing (as under fastify); what is left of it
+    // may still be on the wire, so the connection cannot serve another request.
+    const { app } = createFakeServer();
+    const res = await app.inject({ method: 'POST', url: '/nope', headers: { 'content-type': 'application/json' }, payload: '{bad' });
+    assertErrorResponse(res, 400, /^invalid JSON: /);
+    assert.equal(res.headers.connection, 'close');
+  });
+
+  test('a malformed Content-Type on a body → 400 Unsupported Media Type', async () => {
+    const { app, fake } = createFakeServer();
+    for (const type of ['foo', 'application/', 'a b/c', '']) {
+      const res = await app.inject({ method: 'POST', url: '/images/busybox/tag?repo=x', headers: { 'content-type': type }, payload: 'x' });
+      assertErrorResponse(res, 400, 'Unsupported Media Type');
+    }
+    assert.equal(fake.images.lastTag, undefined, 'the backend is not called');
   });
 });
 

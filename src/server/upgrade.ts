@@ -1,5 +1,5 @@
 // `Connection: Upgrade` requests (attach and exec start from the docker CLI and docker-py)
-// never reach fastify's router: Node gives them to the server's 'upgrade' event with the raw
+// never reach the router: Node gives them to the server's 'upgrade' event with the raw
 // socket. This routes the two endpoints that accept it, answers errors as plain HTTP, and on
 // success writes moby's `101 UPGRADED` and hands the socket to the stream pump.
 

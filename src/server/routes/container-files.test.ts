@@ -1,4 +1,4 @@
-// The archive, changes and commit routes through fastify inject(): the stat header, Docker's
+// The archive, changes and commit routes through inject(): the stat header, Docker's
 // error statuses, the change kinds and the commit query.
 
 import assert from 'node:assert/strict';

@@ -1,11 +1,12 @@
 // Files in and out of containers: the archive endpoints of `docker cp` (HEAD stat, GET a tar,
 // PUT a tar), changes (`docker diff`), export and commit.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { EngineError } from '../../core/errors.js';
 import type { PathStat } from '../../engine/containers/container-filesystem.js';
 import type { ImageRuntimeConfig } from '../../oci/image.js';
+import type { ApiReply, ApiRequest, RouteTable } from '../http-app.js';
 import { sendEmpty, sendJson, startStream } from '../reply.js';
 import { bool, query, str, strs } from '../request.js';
 import type { RouteContext } from '../route-context.js';
@@ -17,21 +18,21 @@ const CHANGE_KINDS = { modified: 0, added: 1, deleted: 2 } as const;
 /** Config fields a commit body may set (moby's container.Config, those an image keeps). */
 const CONFIG_KEYS = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal', 'Healthcheck', 'OnBuild', 'Shell'] as const;
 
-export function registerContainerFileRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerContainerFileRoutes(app: RouteTable, ctx: RouteContext): void {
   const { containerFiles } = ctx.backends;
 
-  app.head<{ Params: Params }>('/containers/:id/archive', async (req, reply) => {
+  app.head<Params>('/containers/:id/archive', async (req, reply) => {
     const st = await containerFiles.stat(req.params.id, pathParam(req));
     return reply.code(200).header(STAT_HEADER, statHeader(st)).send();
   });
 
-  app.get<{ Params: Params }>('/containers/:id/archive', async (req, reply) => {
+  app.get<Params>('/containers/:id/archive', async (req, reply) => {
     await sendTar(req, reply, ctx, (start) =>
       containerFiles.archive(req.params.id, pathParam(req), (st, tar) => start(tar, { [STAT_HEADER]: statHeader(st) })),
     );
   });
 
-  app.put<{ Params: Params }>('/containers/:id/archive', async (req, reply) => {
+  app.put<Params>('/containers/:id/archive', async (req, reply) => {
     const q = query(req);
     await containerFiles.extract(req.params.id, pathParam(req), req.raw, {
       noOverwriteDirNonDir: bool(q, 'noOverwriteDirNonDir'),
@@ -40,11 +41,11 @@ export function registerContainerFileRoutes(app: FastifyInstance, ctx: RouteCont
     return sendEmpty(reply, 200);
   });
 
-  app.get<{ Params: Params }>('/containers/:id/export', async (req, reply) => {
+  app.get<Params>('/containers/:id/export', async (req, reply) => {
     await sendTar(req, reply, ctx, (start) => containerFiles.export(req.params.id, (tar) => start(tar, {})));
   });
 
-  app.get<{ Params: Params }>('/containers/:id/changes', async (req, reply) => {
+  app.get<Params>('/containers/:id/changes', async (req, reply) => {
     const changes = await containerFiles.changes(req.params.id);
     return sendJson(
       reply,
@@ -76,7 +77,7 @@ export function registerContainerFileRoutes(app: FastifyInstance, ctx: RouteCont
   });
 }
 
-function pathParam(req: FastifyRequest): string {
+function pathParam(req: ApiRequest): string {
   const path = str(query(req), 'path');
   if (!path) throw new EngineError('invalid-argument', 'path parameter is required');
   return path;
@@ -92,12 +93,12 @@ function statHeader(st: PathStat): string {
  * response; after the first byte all that is left is to cut the connection.
  */
 async function sendTar(
-  req: FastifyRequest,
-  reply: FastifyReply,
+  req: ApiRequest,
+  reply: ApiReply,
   ctx: RouteContext,
   work: (start: (tar: Readable, headers: Record<string, string>) => void) => Promise<void>,
 ): Promise<void> {
-  let res: FastifyReply['raw'] | undefined;
+  let res: ServerResponse | undefined;
   try {
     await work((tar, headers) => {
       res = startStream(req, reply, ctx.identity, { 'Content-Type': 'application/x-tar', ...headers }).res;

@@ -1,7 +1,6 @@
 // Container routes: create, list, inspect, lifecycle, wait, logs, top, stats, resize, prune,
 // and attach without Upgrade (with Upgrade it arrives through upgrade.ts).
 
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EngineError } from '../../core/errors.js';
 import { apiVersionBefore } from '../../api/version.js';
 import type { LogEntry, StatsSample } from '../../engine/containers/container-io.js';
@@ -10,6 +9,7 @@ import { toCreateRequest, toUpdateRequest } from '../convert/container-create.js
 import { sizesWire, toContainerInspectWire, toContainerSummaryWire } from '../convert/container.js';
 import { JSON_CONTENT_TYPE } from '../errors.js';
 import { frameHeader, parseDetachKeys, pumpSession, streamContentType } from '../hijack.js';
+import type { ApiRequest, RouteTable } from '../http-app.js';
 import { requestSignal, sendEmpty, sendJson, startStream } from '../reply.js';
 import { apiVersion, bool, filters, int, query, str } from '../request.js';
 import type { RouteContext } from '../route-context.js';
@@ -17,7 +17,7 @@ import type { RouteContext } from '../route-context.js';
 type Params = { id: string };
 
 
-export function registerContainerRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerContainerRoutes(app: RouteTable, ctx: RouteContext): void {
   const { containers, containerIo, exec, images, system } = ctx.backends;
   const driver = (): string => system.info().settings.storageDriver;
   const rootDir = (): string => `${system.info().settings.dataRoot}/containers`;
@@ -52,7 +52,7 @@ export function registerContainerRoutes(app: FastifyInstance, ctx: RouteContext)
     return sendJson(reply, wire);
   });
 
-  app.get<{ Params: Params }>('/containers/:id/json', async (req, reply) => {
+  app.get<Params>('/containers/:id/json', async (req, reply) => {
     const rec = containers.resolve(req.params.id);
     const sizes = bool(query(req), 'size') ? await containers.sizes(rec) : {};
     return sendJson(
@@ -61,55 +61,55 @@ export function registerContainerRoutes(app: FastifyInstance, ctx: RouteContext)
     );
   });
 
-  app.post<{ Params: Params }>('/containers/:id/start', async (req, reply) => {
+  app.post<Params>('/containers/:id/start', async (req, reply) => {
     await containers.start(req.params.id);
     return sendEmpty(reply, 204);
   });
 
-  app.post<{ Params: Params }>('/containers/:id/stop', async (req, reply) => {
+  app.post<Params>('/containers/:id/stop', async (req, reply) => {
     await containers.stop(req.params.id, stopOptions(req));
     return sendEmpty(reply, 204);
   });
 
-  app.post<{ Params: Params }>('/containers/:id/restart', async (req, reply) => {
+  app.post<Params>('/containers/:id/restart', async (req, reply) => {
     await containers.restart(req.params.id, stopOptions(req));
     return sendEmpty(reply, 204);
   });
 
-  app.post<{ Params: Params }>('/containers/:id/kill', async (req, reply) => {
+  app.post<Params>('/containers/:id/kill', async (req, reply) => {
     await containers.kill(req.params.id, str(query(req), 'signal') || undefined);
     return sendEmpty(reply, 204);
   });
 
-  app.post<{ Params: Params }>('/containers/:id/pause', async (req, reply) => {
+  app.post<Params>('/containers/:id/pause', async (req, reply) => {
     await containers.pause(req.params.id);
     return sendEmpty(reply, 204);
   });
 
-  app.post<{ Params: Params }>('/containers/:id/unpause', async (req, reply) => {
+  app.post<Params>('/containers/:id/unpause', async (req, reply) => {
     await containers.unpause(req.params.id);
     return sendEmpty(reply, 204);
   });
 
-  app.post<{ Params: Params }>('/containers/:id/rename', async (req, reply) => {
+  app.post<Params>('/containers/:id/rename', async (req, reply) => {
     const name = str(query(req), 'name');
     if (!name) throw new EngineError('invalid-argument', 'Neither old nor new names may be empty');
     await containers.rename(req.params.id, name);
     return sendEmpty(reply, 204);
   });
 
-  app.post<{ Params: Params }>('/containers/:id/update', async (req, reply) => {
+  app.post<Params>('/containers/:id/update', async (req, reply) => {
     const warnings = await containers.update(req.params.id, toUpdateRequest(req.body));
     return sendJson(reply, { Warnings: warnings });
   });
 
-  app.post<{ Params: Params }>('/containers/:id/resize', async (req, reply) => {
+  app.post<Params>('/containers/:id/resize', async (req, reply) => {
     const q = query(req);
     await containerIo.resize(req.params.id, { rows: int(q, 'h') ?? 0, cols: int(q, 'w') ?? 0 });
     return reply.code(200).header('Content-Type', 'text/plain; charset=utf-8').send('');
   });
 
-  app.delete<{ Params: Params }>('/containers/:id', async (req, reply) => {
+  app.delete<Params>('/containers/:id', async (req, reply) => {
     const q = query(req);
     await containers.remove(req.params.id, { force: bool(q, 'force'), volumes: bool(q, 'v') });
     return sendEmpty(reply, 204);
@@ -120,7 +120,7 @@ export function registerContainerRoutes(app: FastifyInstance, ctx: RouteContext)
     return sendJson(reply, { ContainersDeleted: r.deleted.length > 0 ? r.deleted : null, SpaceReclaimed: r.spaceReclaimed });
   });
 
-  app.post<{ Params: Params }>('/containers/:id/wait', async (req, reply) => {
+  app.post<Params>('/containers/:id/wait', async (req, reply) => {
     const q = query(req);
     const v = apiVersion(req);
     const raw = str(q, 'condition') ?? '';
@@ -139,7 +139,7 @@ export function registerContainerRoutes(app: FastifyInstance, ctx: RouteContext)
     }
   });
 
-  app.post<{ Params: Params }>('/containers/:id/attach', async (req, reply) => {
+  app.post<Params>('/containers/:id/attach', async (req, reply) => {
     const q = query(req);
     const rec = containers.resolve(req.params.id);
     const session = await containerIo.attach(rec.id, attachOptions(q));
@@ -150,7 +150,7 @@ export function registerContainerRoutes(app: FastifyInstance, ctx: RouteContext)
     pumpSession(socket, session, { tty: rec.spec.tty, stdin: false, detachKeys: parseDetachKeys(str(q, 'detachKeys')) });
   });
 
-  app.get<{ Params: Params }>('/containers/:id/logs', async (req, reply) => {
+  app.get<Params>('/containers/:id/logs', async (req, reply) => {
     const q = query(req);
     const stdout = bool(q, 'stdout');
     const stderr = bool(q, 'stderr');
@@ -186,12 +186,12 @@ export function registerContainerRoutes(app: FastifyInstance, ctx: RouteContext)
     res.end();
   });
 
-  app.get<{ Params: Params }>('/containers/:id/top', async (req, reply) => {
+  app.get<Params>('/containers/:id/top', async (req, reply) => {
     const r = await containerIo.top(req.params.id, str(query(req), 'ps_args') || undefined);
     return sendJson(reply, { Titles: r.titles, Processes: r.processes });
   });
 
-  app.get<{ Params: Params }>('/containers/:id/stats', async (req, reply) => {
+  app.get<Params>('/containers/:id/stats', async (req, reply) => {
     const q = query(req);
     const rec = containers.resolve(req.params.id);
     const stream = bool(q, 'stream', true);
@@ -221,7 +221,7 @@ export function registerContainerRoutes(app: FastifyInstance, ctx: RouteContext)
   });
 }
 
-function stopOptions(req: FastifyRequest): { timeout?: number; signal?: string } {
+function stopOptions(req: ApiRequest): { timeout?: number; signal?: string } {
   const q = query(req);
   const t = int(q, 't');
   const signal = apiVersionBefore(apiVersion(req), '1.42') ? undefined : str(q, 'signal') || undefined;

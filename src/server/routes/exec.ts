@@ -1,25 +1,25 @@
 // Exec routes: create, start without Upgrade (or detached), resize, inspect. Start with
 // Upgrade arrives through upgrade.ts.
 
-import type { FastifyInstance } from 'fastify';
 import { apiVersionBefore } from '../../api/version.js';
 import { toExecConfig, toExecStart } from '../convert/exec.js';
 import { parseDetachKeys, pumpSession, startErrorBytes, streamContentType } from '../hijack.js';
+import type { RouteTable } from '../http-app.js';
 import { sendJson } from '../reply.js';
 import { apiVersion, int, query } from '../request.js';
 import type { RouteContext } from '../route-context.js';
 
 type Params = { id: string };
 
-export function registerExecRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerExecRoutes(app: RouteTable, ctx: RouteContext): void {
   const { exec } = ctx.backends;
 
-  app.post<{ Params: Params }>('/containers/:id/exec', async (req, reply) => {
+  app.post<Params>('/containers/:id/exec', async (req, reply) => {
     const id = exec.create(req.params.id, toExecConfig(req.body));
     return sendJson(reply, { Id: id }, 201);
   });
 
-  app.post<{ Params: Params }>('/exec/:id/start', async (req, reply) => {
+  app.post<Params>('/exec/:id/start', async (req, reply) => {
     const opts = toExecStart(req.body);
     const e = exec.checkStart(req.params.id);
     if (opts.detach) {
@@ -45,13 +45,13 @@ export function registerExecRoutes(app: FastifyInstance, ctx: RouteContext): voi
     pumpSession(socket, started.session, { tty, stdin: false, detachKeys: parseDetachKeys(e.config.detachKeys), beforeEnd: started.done });
   });
 
-  app.post<{ Params: Params }>('/exec/:id/resize', async (req, reply) => {
+  app.post<Params>('/exec/:id/resize', async (req, reply) => {
     const q = query(req);
     await exec.resize(req.params.id, { rows: int(q, 'h') ?? 0, cols: int(q, 'w') ?? 0 });
     return reply.code(200).header('Content-Type', 'text/plain; charset=utf-8').send('');
   });
 
-  app.get<{ Params: Params }>('/exec/:id/json', async (req, reply) => {
+  app.get<Params>('/exec/:id/json', async (req, reply) => {
     const e = exec.get(req.params.id);
     const [entrypoint, ...args] = e.config.cmd;
     return sendJson(reply, {

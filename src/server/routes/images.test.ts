@@ -1,10 +1,10 @@
-// The image routes through fastify inject() with fake backends: greedy names, success codes
+// The image routes through inject() with fake backends: greedy names, success codes
 // (engine-api.md §1.7), version adapters (§1.4) and the JSON message streams of load and
 // import (§2.2). One integration test per endpoint covers the real engine elsewhere.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { InjectOptions } from 'fastify';
+import type { InjectOptions } from 'light-my-request';
 import { EngineError, noSuchImage } from '../../core/errors.js';
 import {
   DANGLING_ID,

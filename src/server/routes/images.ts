@@ -1,7 +1,7 @@
 // Image routes. Image names contain `/` and `:`, so the routes after the fixed ones
 // (/images/json, /load, /get, /create, /prune) match greedily and split off the action suffix.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { EngineError } from '../../core/errors.js';
 import type { ProgressEvent } from '../../core/progress.js';
 import { isNameOnly, parseNormalizedNamed, parsePullReference } from '../../core/reference.js';
@@ -14,13 +14,14 @@ import {
   toImageSummaryWire,
 } from '../convert/image.js';
 import { JSON_CONTENT_TYPE } from '../errors.js';
+import type { ApiReply, ApiRequest, RouteTable } from '../http-app.js';
 import { JsonMessageWriter } from '../json-stream.js';
 import { requestSignal, sendEmpty, sendJson, startStream } from '../reply.js';
 import { apiVersion, bool, filters, query, str, strs } from '../request.js';
 import type { RouteContext } from '../route-context.js';
 import { adaptImageInspect, adaptImageSummary } from '../versions/images.js';
 
-export function registerImageRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerImageRoutes(app: RouteTable, ctx: RouteContext): void {
   const { images, imageTransfer, system } = ctx.backends;
   const driver = (): string => system.info().settings.storageDriver;
 
@@ -144,13 +145,13 @@ export function registerImageRoutes(app: FastifyInstance, ctx: RouteContext): vo
   });
 }
 
-function wildcard(req: FastifyRequest): string {
-  const raw = (req.params as Record<string, string | undefined>)['*'] ?? '';
+function wildcard(req: ApiRequest): string {
+  const raw = req.params['*'] ?? '';
   if (raw === '') throw new EngineError('not-found', 'page not found');
   return raw;
 }
 
-function splitAction<A extends string>(req: FastifyRequest, actions: readonly A[]): { name: string; action: A } {
+function splitAction<A extends string>(req: ApiRequest, actions: readonly A[]): { name: string; action: A } {
   const rest = wildcard(req);
   const slash = rest.lastIndexOf('/');
   const action = rest.slice(slash + 1) as A;
@@ -158,7 +159,7 @@ function splitAction<A extends string>(req: FastifyRequest, actions: readonly A[
   return { name: rest.slice(0, slash), action };
 }
 
-async function sendSave(req: FastifyRequest, reply: FastifyReply, ctx: RouteContext, names: string[]): Promise<void> {
+async function sendSave(req: ApiRequest, reply: ApiReply, ctx: RouteContext, names: string[]): Promise<void> {
   const handle = await ctx.backends.imageTransfer.save(names);
   const { res, signal } = startStream(req, reply, ctx.identity, { 'Content-Type': 'application/x-tar' });
   const stream = handle.stream({ signal });
@@ -179,14 +180,14 @@ async function sendSave(req: FastifyRequest, reply: FastifyReply, ctx: RouteCont
  * that it goes in-band, as moby's write-flusher does.
  */
 async function jsonStream(
-  req: FastifyRequest,
-  reply: FastifyReply,
+  req: ApiRequest,
+  reply: ApiReply,
   ctx: RouteContext,
   work: (progress: (ev: ProgressEvent) => void, signal: AbortSignal) => Promise<void>,
 ): Promise<void> {
   const signal = requestSignal(req, reply);
   let writer: JsonMessageWriter | undefined;
-  let res: FastifyReply['raw'] | undefined;
+  let res: ServerResponse | undefined;
   const progress = (ev: ProgressEvent): void => {
     if (!writer) {
       res = startStream(req, reply, ctx.identity, { 'Content-Type': JSON_CONTENT_TYPE }).res;

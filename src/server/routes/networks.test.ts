@@ -1,4 +1,4 @@
-// /networks routes through fastify inject(): the create and connect bodies as dockerd decodes
+// /networks routes through inject(): the create and connect bodies as dockerd decodes
 // them, the wire shape, and errors with their statuses.
 
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// /_ping, /version, /info, /system/df, /build/prune and /events through fastify inject() with
+// /_ping, /version, /info, /system/df, /build/prune and /events through inject() with
 // fake backends (a real EventBus). inject() waits for the response to end, so only the /events
 // cases that end (an `until` in the past) are tested here.
 

@@ -1,7 +1,6 @@
 // /_ping, /version, /info, /events, /system/df and the build-cache prune that `system prune`
 // always calls.
 
-import type { FastifyInstance } from 'fastify';
 import { EngineError } from '../../core/errors.js';
 import { EVENT_FILTERS, eventMatches } from '../../engine/events/event-filter.js';
 import { sizesWire, toContainerSummaryWire } from '../convert/container.js';
@@ -10,11 +9,12 @@ import { toVolumeUsageWire } from '../convert/volume.js';
 import { eventJson, toEventWire, toInfoWire, toVersionWire } from '../convert/system.js';
 import { JSON_CONTENT_TYPE } from '../errors.js';
 import { type AuthConfigWire, loginDomain, toCredentials } from '../convert/registry-auth.js';
+import type { RouteTable } from '../http-app.js';
 import { requestSignal, sendJson, startStream } from '../reply.js';
 import { filters, query, str } from '../request.js';
 import type { RouteContext } from '../route-context.js';
 
-export function registerSystemRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerSystemRoutes(app: RouteTable, ctx: RouteContext): void {
   const { system, events, images, imageTransfer, volumes, containers } = ctx.backends;
 
   const ping = {

@@ -1,4 +1,4 @@
-// /volumes routes through fastify inject(): the wire shape, the create body as dockerd decodes
+// /volumes routes through inject(): the wire shape, the create body as dockerd decodes
 // it, prune's API-version rule, errors with their statuses, and system df's Volumes.
 
 import assert from 'node:assert/strict';

@@ -1,22 +1,22 @@
 // Volume routes: list, inspect, create, remove and prune.
 
-import type { FastifyInstance } from 'fastify';
 import { apiVersionBefore } from '../../api/version.js';
 import { toVolumeCreateRequest, toVolumeWire } from '../convert/volume.js';
+import type { RouteTable } from '../http-app.js';
 import { sendEmpty, sendJson } from '../reply.js';
 import { apiVersion, bool, filters, query } from '../request.js';
 import type { RouteContext } from '../route-context.js';
 
 type Params = { name: string };
 
-export function registerVolumeRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerVolumeRoutes(app: RouteTable, ctx: RouteContext): void {
   const { volumes } = ctx.backends;
 
   app.get('/volumes', async (req, reply) => {
     return sendJson(reply, { Volumes: volumes.list(filters(query(req))).map(toVolumeWire), Warnings: null });
   });
 
-  app.get<{ Params: Params }>('/volumes/:name', async (req, reply) => {
+  app.get<Params>('/volumes/:name', async (req, reply) => {
     return sendJson(reply, toVolumeWire(volumes.inspect(req.params.name)));
   });
 
@@ -24,7 +24,7 @@ export function registerVolumeRoutes(app: FastifyInstance, ctx: RouteContext): v
     return sendJson(reply, toVolumeWire(await volumes.create(toVolumeCreateRequest(req.body))), 201);
   });
 
-  app.delete<{ Params: Params }>('/volumes/:name', async (req, reply) => {
+  app.delete<Params>('/volumes/:name', async (req, reply) => {
     await volumes.remove(req.params.name, { force: bool(query(req), 'force') });
     return sendEmpty(reply, 204);
   });

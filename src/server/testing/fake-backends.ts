@@ -1,4 +1,4 @@
-// Fake engine backends for the server's in-process tests (fastify `inject()`). Each fake answers
+// Fake engine backends for the server's in-process tests (light-my-request `inject()`). Each fake answers
 // with canned data, remembers the arguments of its last call so a test can check what reached
 // the engine, and throws `fail` when it is set (the way to drive an error kind through a real
 // route). Events use the real EventBus: it is small, synchronous and has no dependencies.
@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { EngineError } from '../../core/errors.js';
 import { Readable } from 'node:stream';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { type InjectOptions, type Response as InjectResponse, inject } from 'light-my-request';
 import { pino } from 'pino';
 import type { Digest } from '../../core/digest.js';
 import type { ProgressEvent } from '../../core/progress.js';
@@ -40,6 +40,7 @@ import {
 import type { SaveHandle } from '../../engine/images/image-transfer.js';
 import type { SystemInfo, VersionInfo } from '../../engine/system/system-service.js';
 import type { Backends, ImageBackend, ImageTransferBackend, SystemBackend } from '../backends.js';
+import type { HttpApp } from '../http-app.js';
 import { createApiServer } from '../server.js';
 
 export const IMAGE_ID: Digest = `sha256:${'1f'.repeat(32)}`;
@@ -354,9 +355,23 @@ export function fakeBackends(): FakeBackends {
   };
 }
 
+/** The API server with `inject()`: a request through its handler in process, no socket. */
+export interface TestApiServer {
+  readonly server: HttpApp['server'];
+  inject(opts: InjectOptions): Promise<InjectResponse>;
+  listen(opts: { path: string }): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** The real API server over fresh fakes, silent, identity version 0.1.0. */
-export function createFakeServer(fake: FakeBackends = fakeBackends()): { app: FastifyInstance; fake: FakeBackends } {
-  const app = createApiServer({ backends: fake, identity: { version: '0.1.0' }, logger: pino({ level: 'silent' }) });
+export function createFakeServer(fake: FakeBackends = fakeBackends()): { app: TestApiServer; fake: FakeBackends } {
+  const api = createApiServer({ backends: fake, identity: { version: '0.1.0' }, logger: pino({ level: 'silent' }) });
+  const app: TestApiServer = {
+    server: api.server,
+    inject: (opts) => inject(api.handle, opts),
+    listen: (opts) => api.listen(opts),
+    close: () => api.close(),
+  };
   return { app, fake };
 }
 
@@ -364,7 +379,7 @@ export function createFakeServer(fake: FakeBackends = fakeBackends()): { app: Fa
  * Asserts Docker's error response: the status, `{"message": …}` as the whole body, and the
  * content type exactly `application/json` (the CLI compares it as a string).
  */
-export function assertErrorResponse(res: LightMyRequestResponse, status: number, message: string | RegExp): void {
+export function assertErrorResponse(res: InjectResponse, status: number, message: string | RegExp): void {
   assert.equal(res.statusCode, status, `status (body: ${res.body})`);
   assert.equal(res.headers['content-type'], 'application/json');
   const body: unknown = JSON.parse(res.body);

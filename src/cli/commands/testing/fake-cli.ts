@@ -67,7 +67,7 @@ export class CaptureStream extends Writable implements OutputStream {
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
 
-/** A server the fake CLI talks to: the API server (fastify) or a stub. */
+/** A server the fake CLI talks to: the API server (createFakeServer) or a stub. */
 export interface TestServer {
   listen(opts: { path: string }): Promise<unknown>;
   close(): PromiseLike<unknown>;
