@@ -38,7 +38,7 @@ async function createStarted(c: Ctx, cmd: string[]): Promise<string> {
 }
 
 /** A runc bundle of the same busybox, as `runc spec` makes it, for the floor. */
-function runcBundle(root: string, cgroupParent: string): string {
+export function runcBundle(root: string, cgroupParent: string): string {
   const bundle = join(root, 'runc-bundle');
   const bin = join(bundle, 'rootfs', 'bin');
   mkdirSync(bin, { recursive: true });

@@ -1,14 +1,18 @@
 // berth next to Docker (issue 7): Debian's dockerd 20.10 with its containerd, started by the
-// bench on its own data root, exec root, socket and cgroup parent, with no bridge and no
-// iptables (so it changes nothing of the host's network and leaves no rules behind), and the
-// same workloads against it and against berthd with the same docker CLI 28, in alternated
-// pairs. Stopped by PID; its mounts and cgroups are removed.
+// bench on its own data root, exec root, socket, cgroup parent and bridge, by default without
+// iptables (so it changes nothing of the host's firewall), and the same workloads against it
+// and against berthd with the same docker CLI 28, in alternated pairs, each with its floor
+// (raw runc and the CLI's own start). `--docker-iptables` runs dockerd as users do, with its
+// NAT and forwarding rules, and takes them back afterwards (host-firewall.ts). Stopped by PID;
+// its mounts and cgroups are removed.
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOCKERD, dockerdArgs } from '../test/helpers/dockerd.js';
-import { CLI_JS, type Daemon, type Row, call, rssKiB, sh, startDaemon, timeCmd } from './common.js';
+import { CLI_JS, type Daemon, type Row, call, median, rssKiB, sh, startDaemon, timeCmd } from './common.js';
+import { runcBundle } from './containers.js';
+import { restoreFirewall, snapshotFirewall } from './host-firewall.js';
 
 export const DOCKER = '/usr/local/bin/docker';
 export const PEER_WORKLOADS = ['vs-docker'];
@@ -54,11 +58,15 @@ export function dockerdMissing(): string | undefined {
   return undefined;
 }
 
-/**
- * `bridge`: a bridge of the bench's own (name, gateway/prefix) made for dockerd's default
- * network and removed at stop; dockerd still runs without iptables (no NAT, no rules left).
- */
-export async function startDockerd(dir: string, opts: { insecureRegistry?: string; bridge?: { name: string; cidr: string } } = {}): Promise<Dockerd> {
+export interface DockerdOptions {
+  insecureRegistry?: string;
+  /** A bridge of the bench's own (name, gateway/prefix) for dockerd's default network, removed at stop. */
+  bridge?: { name: string; cidr: string };
+  /** dockerd makes its NAT and forwarding rules, as users run it; stop() takes them back. */
+  iptables?: boolean;
+}
+
+export async function startDockerd(dir: string, opts: DockerdOptions = {}): Promise<Dockerd> {
   mkdirSync(dir, { recursive: true });
   const sock = join(dir, 'docker.sock');
   const cgroupParent = `berth-bench-dockerd-${process.pid}`;
@@ -67,8 +75,10 @@ export async function startDockerd(dir: string, opts: { insecureRegistry?: strin
     sh('ip', ['addr', 'add', opts.bridge.cidr, 'dev', opts.bridge.name]);
     sh('ip', ['link', 'set', opts.bridge.name, 'up']);
   }
+  const firewall = opts.iptables === true ? snapshotFirewall() : undefined;
   const args = [
-    ...dockerdArgs(dir, cgroupParent, opts.bridge?.name),
+    ...dockerdArgs(dir, cgroupParent, opts.bridge?.name).filter((a) => !(firewall && /^--(iptables|ip-masq|ip-forward)=/.test(a))),
+    ...(firewall ? ['--iptables=true', '--ip-masq=true', '--ip-forward=true'] : []),
     ...(opts.insecureRegistry ? ['--insecure-registry', opts.insecureRegistry] : []),
   ];
   const child = spawn(DOCKERD, args, { stdio: 'ignore' });
@@ -105,6 +115,7 @@ export async function startDockerd(dir: string, opts: { insecureRegistry?: strin
         if (existsSync(cg)) spawnSync('find', [cg, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']);
       }
       if (opts.bridge) spawnSync('ip', ['link', 'del', opts.bridge.name]);
+      if (firewall) for (const line of restoreFirewall(firewall, opts.bridge?.name ?? 'docker0')) console.error(`vs-docker: ${line}`);
     },
   };
 }
@@ -123,7 +134,7 @@ function monitors(comm: string): number[] {
     });
 }
 
-export async function benchVsDocker(root: string, quick: boolean, rows: Row[]): Promise<void> {
+export async function benchVsDocker(root: string, quick: boolean, rows: Row[], opts: { dockerIptables?: boolean } = {}): Promise<void> {
   const missing = dockerdMissing();
   if (missing) {
     console.error(`vs-docker: skipped (${missing})`);
@@ -138,7 +149,7 @@ export async function benchVsDocker(root: string, quick: boolean, rows: Row[]): 
     const idleBerth = rssKiB(b.child.pid!);
     // A /24 under 10.N for dockerd's bridge, N random: never a subnet someone else uses.
     const cidr = `10.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 250)}.1/24`;
-    d = await startDockerd(join(root, 'vs-dockerd'), { bridge: { name: `bd${process.pid % 100000}`, cidr } });
+    d = await startDockerd(join(root, 'vs-dockerd'), { bridge: { name: `bd${process.pid % 100000}`, cidr }, iptables: opts.dockerIptables === true });
     // The same image in both: berth's busybox, saved by berthd and loaded into dockerd.
     const tar = join(root, 'busybox.tar');
     sh(DOCKER, ['save', '-o', tar, 'busybox'], bEnv);
@@ -146,33 +157,61 @@ export async function benchVsDocker(root: string, quick: boolean, rows: Row[]): 
     const idleDocker = d.pids().reduce((s, p) => s + rssKiB(p), 0);
     const envs: [NodeJS.ProcessEnv, NodeJS.ProcessEnv] = [bEnv, d.env];
     const n = quick ? 3 : 10;
-    /** Alternated pairs (berth, Docker, Docker, berth, …) of a timed command after 2 warm-ups. */
-    const pairs = (args: string[]): [number[], number[]] => {
-      const out: [number[], number[]] = [[], []];
+    /**
+     * Alternated pairs (berth, Docker, Docker, berth, …) of a timed command after 2 warm-ups;
+     * with `floor`, one run of it per pair as well, so the three see the same drift.
+     */
+    const pairs = (args: string[], floor?: () => number): [number[], number[], number[]] => {
+      const out: [number[], number[], number[]] = [[], [], []];
       for (let i = 0; i < 2; i++) for (const e of envs) timeCmd(DOCKER, args, e);
       for (let i = 0; i < n; i++) {
         for (const k of i % 2 ? [1, 0] : [0, 1]) out[k as 0 | 1].push(timeCmd(DOCKER, args, envs[k as 0 | 1]));
+        if (floor) out[2].push(floor());
       }
       return out;
     };
-    const row = (workload: string, [bt, dt]: [number[], number[]], target: string, extra = ''): void => {
-      rows.push({ workload: `vs Docker: ${workload}`, unit: 's', berth: bt, baseline: dt, baselineName: 'dockerd 20.10', target, extra });
+    // The floor under a pair: raw runc doing the runtime's share, plus the docker CLI's own
+    // start and two requests (`docker version`, against berthd) once per CLI command. No engine
+    // on runc can go below it; as a share of dockerd's median it is the best reachable ratio.
+    const runcRoot = join(root, 'vs-runc-root');
+    const floorBundle = runcBundle(join(root, 'vs-floor'), b.cgroupParent);
+    const runcRun = (): number => timeCmd('runc', ['--root', runcRoot, 'run', '--bundle', floorBundle, 'vs-floor']);
+    const cliAlone = (): number => timeCmd(DOCKER, ['version'], bEnv);
+    const withCli = (runtime: () => number, commands: number) => (): number => {
+      let t = runtime();
+      for (let i = 0; i < commands; i++) t += cliAlone();
+      return t;
     };
-    row('run --rm --network none busybox true', pairs(['run', '--rm', '--network', 'none', 'busybox', 'true']), '≤ 0.25');
+    const floorNote = (floor: number[], peer: number[]): string =>
+      floor.length === 0 ? '' : `floor (runc + CLI start) ${median(floor).toFixed(3)} s = ${(median(floor) / median(peer)).toFixed(2)} of dockerd`;
+    const row = (workload: string, [bt, dt, ft]: [number[], number[], number[]], target: string, extra = ''): void => {
+      const note = [floorNote(ft, dt), extra].filter(Boolean).join('; ');
+      rows.push({ workload: `vs Docker: ${workload}`, unit: 's', berth: bt, baseline: dt, baselineName: 'dockerd 20.10', target, extra: note });
+    };
+    row('run --rm --network none busybox true', pairs(['run', '--rm', '--network', 'none', 'busybox', 'true'], withCli(runcRun, 1)), '≤ 0.25');
     row(
       'run --rm busybox true (default bridge)',
       pairs(['run', '--rm', 'busybox', 'true']),
       '≤ 0.25',
-      'dockerd without iptables: its NAT and port rules are not made, so its figure is a floor',
+      opts.dockerIptables === true
+        ? 'dockerd with iptables (its NAT and forwarding rules), as users run it'
+        : 'dockerd without iptables: its NAT and port rules are not made, so its figure is a floor (--docker-iptables for the real one)',
     );
     // create + start -a + rm, as one timed shell line each.
     const cycle = (e: NodeJS.ProcessEnv): number =>
       timeCmd('sh', ['-c', `id=$(${DOCKER} create --network none busybox true) && ${DOCKER} start -a $id && ${DOCKER} rm $id >/dev/null`], e);
-    const cyc: [number[], number[]] = [[], []];
-    for (let i = 0; i < n; i++) for (const k of i % 2 ? [1, 0] : [0, 1]) cyc[k as 0 | 1].push(cycle(envs[k as 0 | 1]));
+    const cyc: [number[], number[], number[]] = [[], [], []];
+    const cycleFloor = withCli(runcRun, 3);
+    for (let i = 0; i < n; i++) {
+      for (const k of i % 2 ? [1, 0] : [0, 1]) cyc[k as 0 | 1].push(cycle(envs[k as 0 | 1]));
+      cyc[2].push(cycleFloor());
+    }
     row('create + start -a + rm', cyc, '≤ 0.3');
     for (const e of envs) sh(DOCKER, ['run', '-d', '--name', 'exec-target', '--network', 'none', 'busybox', 'sleep', '600'], e);
-    row('exec true', pairs(['exec', 'exec-target', 'true']), '≤ 0.6');
+    const target = sh(DOCKER, ['inspect', '-f', '{{.Id}}', 'exec-target'], bEnv).trim();
+    const berthRunc = join(root, 'vs-berthd', 'exec', 'runtimes', 'runc');
+    const runcExec = (): number => timeCmd('runc', ['--root', berthRunc, 'exec', target, 'true']);
+    row('exec true', pairs(['exec', 'exec-target', 'true'], withCli(runcExec, 1)), '≤ 0.6');
     for (const e of envs) sh(DOCKER, ['rm', '-f', 'exec-target'], e);
     // Per running container: 20 × sleep, the monitors' RSS divided by 20.
     const count = 20;
@@ -200,5 +239,6 @@ export async function benchVsDocker(root: string, quick: boolean, rows: Row[]): 
   } finally {
     await d?.stop();
     await b.stop();
+    rmSync(join(root, 'vs-runc-root'), { recursive: true, force: true });
   }
 }
