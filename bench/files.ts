@@ -57,9 +57,12 @@ export async function benchFiles(root: string, which: Set<string>, quick: boolea
         docker(['exec', 'cpbench', 'rm', '-rf', '/in']);
         return t;
       };
-      cpOut();
-      cpIn();
-      tarCopy();
+      // Warm-ups (page cache, JIT) in the full pass only: the tree was just written.
+      if (!quick) {
+        cpOut();
+        cpIn();
+        tarCopy();
+      }
       const outs: number[] = [];
       const ins: number[] = [];
       const tars: number[] = [];

@@ -1,7 +1,7 @@
 // berth's benchmarks. Prints a table (median, min–max, ratio against the baseline measured in
 // the same run, in alternated pairs because this VM's speed drifts) and writes JSON next to it.
 //
-//   node dist/bench/run.js [--quick] [--only load,start,rss] [--json FILE] [--tmpfs]
+//   node dist/bench/run.js [--quick] [--only load,start,rss] [--json FILE] [--tmpfs] [--docker-iptables]
 //
 // Workloads, images (issue 2):
 //   load   `load` of a ~160 MB, 4-layer image vs GNU `tar -x` of the same layers
@@ -16,8 +16,10 @@
 //   exec   `exec true` into a running container vs raw `runc exec`
 //   mem    berthd RSS and per-container overhead with 100 running containers
 // next to Docker (issue 7, bench/peers.ts; needs Debian's docker.io):
-//   vs-docker  run --network none, create+start -a+rm, exec, ps -a, idle and per-container RSS
-//              against a dockerd 20.10 of the bench's own (no bridge, no iptables), alternated
+//   vs-docker  run (--network none and default bridge), create+start -a+rm, exec, ps -a, idle and
+//              per-container RSS against a dockerd 20.10 of the bench's own, alternated, each
+//              with its floor (raw runc + the CLI's start); dockerd without iptables unless
+//              --docker-iptables (then its rules are taken back at the end)
 // networks (issue 5, bench/networks.ts):
 //   bridge   `run --rm busybox true` on the default bridge vs `--network none`, alternated
 //   publish  the same with one published port
@@ -48,17 +50,19 @@ interface Args {
   only: Set<string> | undefined;
   json: string | undefined;
   tmpfs: boolean;
+  dockerIptables: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, only: undefined, json: undefined, tmpfs: false };
+  const a: Args = { quick: false, only: undefined, json: undefined, tmpfs: false, dockerIptables: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--quick') a.quick = true;
     else if (v === '--only') a.only = new Set((argv[++i] ?? '').split(',').filter(Boolean));
     else if (v === '--json') a.json = argv[++i];
     else if (v === '--tmpfs') a.tmpfs = true;
-    else throw new Error(`unknown argument ${v ?? ''}: use --quick, --only a,b, --json FILE, --tmpfs`);
+    else if (v === '--docker-iptables') a.dockerIptables = true;
+    else throw new Error(`unknown argument ${v ?? ''}: use --quick, --only a,b, --json FILE, --tmpfs, --docker-iptables`);
   }
   return a;
 }
@@ -162,7 +166,9 @@ async function benchLoad(root: string, w: Workload, pairs: number, rows: Row[]):
       return t;
     };
     await once(); // warm-up: page cache, JIT
-    tarOnce();
+    // tar's warm-up only in the full pass: the layers were just written, so they are in the
+    // page cache already, and one tar run is ~10 s of the quick pass on this disk.
+    if (pairs > 1) tarOnce();
     for (let i = 0; i < pairs; i++) {
       berth.push(await once());
       tar.push(tarOnce());
@@ -240,15 +246,17 @@ async function main(): Promise<void> {
     if (['pull', 'registry', ...PEER_WORKLOADS].some(want)) ensurePeerPackages();
     let workload: Workload | undefined;
     if (want('load') || want('rss') || want('pull')) await group('workload image', () => (workload = makeWorkload(join(root, 'workload'))));
-    if (want('load') && workload) await group('load', () => benchLoad(root, workload!, args.quick ? 2 : 7, rows));
+    // The quick pass (under 3 minutes) takes one pair of the two slowest workloads, load and
+    // pull, whose baselines (GNU tar on this disk, dockerd's pull) take ~10 s a run.
+    if (want('load') && workload) await group('load', () => benchLoad(root, workload!, args.quick ? 1 : 7, rows));
     if (want('start')) await group('start', () => benchStart(root, args.quick ? 3 : 7, rows));
     if (want('rss')) await group('rss', () => benchRss(root, rows, workload?.archive));
-    if (want('pull') && workload) await group('pull', () => benchPull(root, workload!.archive, args.quick ? 2 : 5, rows));
+    if (want('pull') && workload) await group('pull', () => benchPull(root, workload!.archive, args.quick ? 1 : 5, rows));
     const containers = CONTAINER_WORKLOADS.filter(want);
     if (containers.length > 0) await group('containers', () => benchContainers(root, new Set(containers), args.quick, rows));
     const networks = NETWORK_WORKLOADS.filter(want);
     if (networks.length > 0) await group('networks', () => benchNetworks(root, new Set(networks), args.quick, rows));
-    if (PEER_WORKLOADS.some(want)) await group('vs-docker', () => benchVsDocker(root, args.quick, rows));
+    if (PEER_WORKLOADS.some(want)) await group('vs-docker', () => benchVsDocker(root, args.quick, rows, { dockerIptables: args.dockerIptables }));
     if (REGISTRY_WORKLOADS.some(want)) await group('registry', () => benchRegistry(root, args.quick, rows));
     const files = FILE_WORKLOADS.filter(want);
     if (files.length > 0) await group('files', () => benchFiles(root, new Set(files), args.quick, rows));
