@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { REGISTRY_BIN, startRegistry } from '../test/helpers/registry.js';
 import { type Row, asecs, call, median, sh, startDaemon, timeCmd } from './common.js';
 import { dockerdMissing, startDockerd } from './peers.js';
+import { startBerth as startBerthRegistry } from './registry.js';
 
 const DOCKER = '/usr/local/bin/docker';
 
@@ -58,6 +59,33 @@ export async function benchPull(root: string, archive: string, runs: number, row
       extra: `${peer ? '' : 'dockerd here: 3.32 s (peers.md); '}median ${median(pulls).toFixed(2)} s`,
     });
     rows.push({ workload: 'push of the same image (gzip included)', unit: 's', berth: [push], extra: 'dockerd here: 6.96 s once (peers.md)' });
+    // Full pass: the same image in berth's own registry too, and berthd's pulls from it
+    // alternated with pulls from docker-registry (the registry server under a real client).
+    if (runs > 1) {
+      const own = await startBerthRegistry(root);
+      cleanups.push(() => own.stop());
+      const ownName = `${own.hostPort}/bench/big:v1`;
+      sh(DOCKER, ['pull', '-q', name], env);
+      sh(DOCKER, ['tag', name, ownName], env);
+      sh(DOCKER, ['push', '-q', ownName], env);
+      await empty([name, ownName]);
+      const fromOwn: number[] = [];
+      const fromDist: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        for (const [ref, into] of i % 2 ? [[name, fromDist], [ownName, fromOwn]] as const : [[ownName, fromOwn], [name, fromDist]] as const) {
+          into.push(timeCmd(DOCKER, ['pull', '-q', ref], env));
+          await empty([ref]);
+        }
+      }
+      rows.push({
+        workload: 'pull of the same image into berthd from berth registry',
+        unit: 's',
+        berth: fromOwn,
+        baseline: fromDist,
+        baselineName: 'from docker-registry',
+        target: '≤ docker-registry',
+      });
+    }
   } finally {
     await d.stop();
     for (const fn of cleanups.reverse()) await fn();

@@ -19,7 +19,7 @@ export const REGISTRY_WORKLOADS = ['registry'];
 
 const REGISTRY_JS = fileURLToPath(new URL('../src/cmd/registry.js', import.meta.url));
 
-interface Server {
+export interface Server {
   name: string;
   child: ChildProcess;
   hostPort: string;
@@ -115,7 +115,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
-async function startBerth(root: string): Promise<Server> {
+export async function startBerth(root: string): Promise<Server> {
   const port = await freePort();
   const data = join(root, 'berth-registry');
   const child = spawn(process.execPath, [REGISTRY_JS, 'serve', '--addr', `127.0.0.1:${port}`, '--root', data, '--access-log', 'off'], {
