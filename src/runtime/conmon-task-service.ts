@@ -158,10 +158,13 @@ export class ConmonTaskService implements TaskService {
         // that a crash interrupted.
         await this.writeRecord(rec);
         // conmon starts while the rootfs is mounted and waits for release() to run the runtime.
+        // mount(8) is spawned first: it is the shorter of the two and the one runc waits for.
         const cfg = this.env.conmonConfig(rec, runc, await this.runtimePath(runtime));
+        const mounted = mountAll(opts.rootfs, rootfs);
+        mounted.catch(() => undefined); // awaited below; launchConmon must not leave it unhandled
         const launch = launchConmon(cfg, { timeoutMs: this.env.createTimeoutMs, gated: true });
         try {
-          await mountAll(opts.rootfs, rootfs);
+          await mounted;
         } catch (err) {
           launch.abort();
           throw err;
