@@ -9,8 +9,9 @@
 //
 // Costs per container: create = conmon (which runs `runc create`) + mount(8) per Mount (usually
 // one), the two overlapped: conmon starts while the rootfs is mounted and waits on its start
-// pipe; start = `runc start`; delete = `runc delete --force` + umount(8), together once the
-// container has stopped. No polling: exits come from fs.watch on the exit directory, output
+// pipe; start = reading runc's exec fifo (runc-exec-fifo.ts; `<runtime> start` for others);
+// delete = removing runc's state and cgroups directly (`runc delete --force` when a process is
+// left) + umount(8), together once the container has stopped. No polling: exits come from fs.watch on the exit directory, output
 // from the attach socket. Each runtime gets its own state root, `<runcRoot>/<runtime name>`.
 //
 // Crash safety: state.json is written before the first mount and again once conmon reports
