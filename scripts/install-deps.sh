@@ -52,4 +52,3 @@ fi
 say "building (tsc)"
 npm run --silent build || fail "the TypeScript build failed"
 node scripts/build-info.js
-chmod +x dist/src/cmd/cli.js dist/src/cmd/daemon.js dist/src/cmd/registry.js
