@@ -149,7 +149,6 @@ export async function benchVsDocker(root: string, quick: boolean, rows: Row[], o
   let d: Dockerd | undefined;
   try {
     sh(CLI_JS, ['-H', b.host, 'image', 'seed']);
-    const idleBerth = rssKiB(b.child.pid!);
     // A /24 under 10.N for dockerd's bridge, N random: never a subnet someone else uses.
     const cidr = `10.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 250)}.1/24`;
     d = await startDockerd(join(root, 'vs-dockerd'), { bridge: { name: `bd${process.pid % 100000}`, cidr }, iptables: opts.dockerIptables === true });
@@ -157,6 +156,9 @@ export async function benchVsDocker(root: string, quick: boolean, rows: Row[], o
     const tar = join(root, 'busybox.tar');
     sh(DOCKER, ['save', '-o', tar, 'busybox'], bEnv);
     sh(DOCKER, ['load', '-q', '-i', tar], d.env);
+    // Idle: both daemons have loaded the same image and been quiet for 3 s.
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleBerth = rssKiB(b.child.pid!);
     const idleDocker = d.pids().reduce((s, p) => s + rssKiB(p), 0);
     const envs: [NodeJS.ProcessEnv, NodeJS.ProcessEnv] = [bEnv, d.env];
     const n = quick ? 3 : 10;

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=1
+#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=1 --expose-gc
 // berthd: reads its configuration, takes the data root's lock, opens the engine and serves
 // the Engine API on a Unix socket until SIGTERM or SIGINT.
 

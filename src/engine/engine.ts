@@ -19,6 +19,7 @@ import { EventBus } from './events/event-bus.js';
 import { GarbageCollector, type GcRoots } from './gc/garbage-collector.js';
 import { ImageService } from './images/image-service.js';
 import { ImageStore } from './images/image-store.js';
+import { IdleCollector } from '../util/idle-collector.js';
 import { ImageTransfer } from './images/image-transfer.js';
 import { ContainerFilesystem } from './containers/container-filesystem.js';
 import { ContainerIo, type LogEntry, type LogReader } from './containers/container-io.js';
@@ -138,6 +139,8 @@ export async function openEngine(opts: EngineOptions, log: Logger): Promise<Engi
       maxConcurrentDownloads: opts.maxConcurrentDownloads ?? 3,
       maxConcurrentUploads: opts.maxConcurrentUploads ?? 5,
     },
+    // `gc` exists when berthd runs with --expose-gc (its shebang); tests and tools run without.
+    new IdleCollector((globalThis as { gc?: () => void }).gc),
   );
 
   const tasks = new ConmonTaskService({

@@ -13,6 +13,7 @@ import type { ImportOptions } from './image-importer.js';
 import type { PullOptions, PullResult } from './image-puller.js';
 import type { PushOptions } from './image-pusher.js';
 import type { ImageRecord } from './image-record.js';
+import type { IdleCollector } from '../../util/idle-collector.js';
 
 export type { RegistryCredentials };
 
@@ -29,15 +30,24 @@ export interface RemoteDeps {
   maxConcurrentUploads: number;
 }
 
+/**
+ * Loads, imports, pulls, pushes and commits run through `collector` (when given): their
+ * garbage is collected once the daemon is quiet again (util/idle-collector.ts).
+ */
 export class ImageTransfer {
   constructor(
     private readonly deps: ImageCreateDeps,
     private readonly remote: RemoteDeps,
+    private readonly collector?: IdleCollector,
   ) {}
+
+  private heavy<T>(fn: () => Promise<T>): Promise<T> {
+    return this.collector ? this.collector.around(fn) : fn();
+  }
 
   async load(input: Readable, opts: LoadOptions = {}): Promise<LoadResult> {
     const { loadImages } = await import('./image-loader.js');
-    return loadImages(this.deps, input, opts);
+    return this.heavy(() => loadImages(this.deps, input, opts));
   }
 
   /** Resolves every name first, so an unknown one fails before any byte is sent. */
@@ -52,17 +62,17 @@ export class ImageTransfer {
 
   async import(input: Readable, opts: ImportOptions = {}): Promise<ImageRecord> {
     const { importImage } = await import('./image-importer.js');
-    return importImage(this.deps, input, opts);
+    return this.heavy(() => importImage(this.deps, input, opts));
   }
 
   async pull(ref: Reference, opts: PullOptions): Promise<PullResult> {
     const { pullImage } = await import('./image-puller.js');
-    return pullImage({ ...this.deps, ...this.remote }, ref, opts);
+    return this.heavy(() => pullImage({ ...this.deps, ...this.remote }, ref, opts));
   }
 
   async push(name: Reference, opts: PushOptions = {}): Promise<void> {
     const { pushImage } = await import('./image-pusher.js');
-    return pushImage({ ...this.deps, ...this.remote }, name, opts);
+    return this.heavy(() => pushImage({ ...this.deps, ...this.remote }, name, opts));
   }
 
   /** `POST /auth`: checks the credentials against the registry that serves `domain`. */
@@ -74,6 +84,6 @@ export class ImageTransfer {
   async commit(parentId: string | undefined, layer: Readable, opts: CommitImageOptions): Promise<ImageRecord> {
     const { commitImage } = await import('./image-committer.js');
     const parent = parentId ? this.deps.images.resolve(parentId) : undefined;
-    return commitImage(this.deps, parent, layer, opts);
+    return this.heavy(() => commitImage(this.deps, parent, layer, opts));
   }
 }
