@@ -2,34 +2,37 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IdleCollector } from './idle-collector.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
+// Mocked timers: the quiet time is counted exactly, whatever the machine's load.
 describe('IdleCollector', () => {
-  it('collects once, after the last of overlapping operations has been quiet for a while', async () => {
+  it('collects once, after the last of overlapping operations has been quiet for a while', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     let runs = 0;
-    const c = new IdleCollector(() => runs++, 30);
+    const c = new IdleCollector(() => runs++, 100);
     const a = c.begin();
     const b = c.begin();
     a();
-    await sleep(60);
+    t.mock.timers.tick(500);
     assert.equal(runs, 0, 'one operation still runs');
     b();
     b(); // a second call of the same end changes nothing
-    await sleep(10);
+    t.mock.timers.tick(99);
     assert.equal(runs, 0, 'not before the quiet time');
-    await sleep(60);
+    t.mock.timers.tick(1);
     assert.equal(runs, 1);
+    t.mock.timers.tick(1000);
+    assert.equal(runs, 1, 'once');
   });
 
-  it('a new operation within the quiet time puts the collection off', async () => {
+  it('a new operation within the quiet time puts the collection off', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     let runs = 0;
-    const c = new IdleCollector(() => runs++, 40);
-    await c.around(async () => sleep(1));
-    await sleep(20);
-    await c.around(async () => sleep(1));
-    await sleep(25);
+    const c = new IdleCollector(() => runs++, 100);
+    await c.around(async () => undefined);
+    t.mock.timers.tick(60);
+    await c.around(async () => undefined);
+    t.mock.timers.tick(60);
     assert.equal(runs, 0);
-    await sleep(40);
+    t.mock.timers.tick(40);
     assert.equal(runs, 1);
   });
 
@@ -37,6 +40,5 @@ describe('IdleCollector', () => {
     const c = new IdleCollector(undefined, 1);
     assert.equal(await c.around(async () => 7), 7);
     await assert.rejects(c.around(async () => Promise.reject(new Error('boom'))), /boom/);
-    await sleep(5);
   });
 });
