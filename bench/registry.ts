@@ -245,51 +245,26 @@ export async function benchRegistry(root: string, quick: boolean, rows: Row[]): 
       for (const s of i % 2 ? [dist, berth] : servers) together.get(s)!.push(await pullTogether(s));
     }
     const mb = img.layerBytes / 1e6;
-    rows.push({
-      workload: `registry: ${clients} concurrent skopeo pulls of ${(img.layerBytes / 1e6).toFixed(0)} MB (total)`,
-      unit: 's',
-      berth: together.get(berth)!,
-      baseline: together.get(dist)!,
-      baselineName: 'docker-registry',
-      target: '≤ docker-registry',
-      extra: `aggregate: berth ${((clients * mb) / median(together.get(berth)!)).toFixed(0)} MB/s, docker-registry ${((clients * mb) / median(together.get(dist)!)).toFixed(0)} MB/s; RSS under load: berth ${(peakUnderLoad.get(berth)! / 1024).toFixed(0)} MiB, docker-registry ${(peakUnderLoad.get(dist)! / 1024).toFixed(0)} MiB`,
-    });
+    /** A row of berth registry's series against docker-registry's. */
+    const pair = (workload: string, unit: string, series: Map<Server, number[]>, target: string | undefined, extra: string): void => {
+      const b = series.get(berth)!;
+      const d = series.get(dist)!;
+      rows.push({ workload, unit, berth: b, baseline: d, baselineName: 'docker-registry', ...(target ? { target } : {}), extra });
+    };
     const mbps = (xs: number[]): string => `${(mb / median(xs)).toFixed(0)} MB/s`;
-    rows.push({
-      workload: `registry push ${mb.toFixed(0)} MB, 1 layer (skopeo)`,
-      unit: 's',
-      berth: push.get(berth)!,
-      baseline: push.get(dist)!,
-      baselineName: 'docker-registry',
-      target: '≤ docker-registry',
-      extra: `berth ${mbps(push.get(berth)!)}, ${median(cpuPush.get(berth)!).toFixed(2)} s server CPU; docker-registry ${mbps(push.get(dist)!)}, ${median(cpuPush.get(dist)!).toFixed(2)} s CPU`,
-    });
-    rows.push({
-      workload: `registry pull ${mb.toFixed(0)} MB, 1 layer (skopeo)`,
-      unit: 's',
-      berth: pull.get(berth)!,
-      baseline: pull.get(dist)!,
-      baselineName: 'docker-registry',
-      target: '≤ docker-registry',
-      extra: `berth ${mbps(pull.get(berth)!)}, docker-registry ${mbps(pull.get(dist)!)}`,
-    });
-    rows.push({
-      workload: `registry raw blob GET ${mb.toFixed(0)} MB (curl)`,
-      unit: 'GB/s',
-      berth: get.get(berth)!,
-      baseline: get.get(dist)!,
-      baselineName: 'docker-registry',
-      target: '≥ 1.2 GB/s',
-      extra: 'higher is better',
-    });
-    rows.push({
-      workload: 'registry server RSS after the workload (peak)',
-      unit: 'MiB',
-      berth: [rssKiB(berth.child.pid!) / 1024],
-      baseline: [rssKiB(dist.child.pid!) / 1024],
-      baselineName: 'docker-registry',
-      extra: `peak: berth ${(peakRssKiB(berth.child.pid!) / 1024).toFixed(0)} MiB, docker-registry ${(peakRssKiB(dist.child.pid!) / 1024).toFixed(0)} MiB`,
-    });
+    const mib = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
+    pair(
+      `registry: ${clients} concurrent skopeo pulls of ${mb.toFixed(0)} MB (total)`, 's', together, '≤ docker-registry',
+      `aggregate: berth ${((clients * mb) / median(together.get(berth)!)).toFixed(0)} MB/s, docker-registry ${((clients * mb) / median(together.get(dist)!)).toFixed(0)} MB/s; RSS under load: berth ${mib(peakUnderLoad.get(berth)!)}, docker-registry ${mib(peakUnderLoad.get(dist)!)}`,
+    );
+    pair(
+      `registry push ${mb.toFixed(0)} MB, 1 layer (skopeo)`, 's', push, '≤ docker-registry',
+      `berth ${mbps(push.get(berth)!)}, ${median(cpuPush.get(berth)!).toFixed(2)} s server CPU; docker-registry ${mbps(push.get(dist)!)}, ${median(cpuPush.get(dist)!).toFixed(2)} s CPU`,
+    );
+    pair(`registry pull ${mb.toFixed(0)} MB, 1 layer (skopeo)`, 's', pull, '≤ docker-registry', `berth ${mbps(pull.get(berth)!)}, docker-registry ${mbps(pull.get(dist)!)}`);
+    pair(`registry raw blob GET ${mb.toFixed(0)} MB (curl)`, 'GB/s', get, '≥ 1.2 GB/s', 'higher is better');
+    const rss = new Map(servers.map((s) => [s, [rssKiB(s.child.pid!) / 1024]]));
+    pair('registry server RSS after the workload (peak)', 'MiB', rss, undefined, `peak: berth ${mib(peakRssKiB(berth.child.pid!))}, docker-registry ${mib(peakRssKiB(dist.child.pid!))}`);
   } finally {
     for (const s of servers) await s.stop();
   }
